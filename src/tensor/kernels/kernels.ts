@@ -1,0 +1,65 @@
+// The one kernel interface. Every matrix product and every hot element-wise loop in the
+// layers goes through here, so a faster backend (WebAssembly SIMD, threads) swaps in
+// without touching a layer. Matrices are row-major; a backend must accept float32 and
+// float64 arrays (a float32-only backend hands float64 calls to the portable one).
+
+import type { Data } from '../tensor.js';
+import { createJsKernels } from './js.js';
+
+/** Class indices, one per row. */
+export type LabelIndices = Uint8Array | Int32Array;
+
+export interface GemmOptions {
+  /** Use Aᵀ: A is stored k×m. */
+  transA?: boolean;
+  /** Use Bᵀ: B is stored n×k. */
+  transB?: boolean;
+  alpha?: number;
+  /** 0 overwrites C (its old contents are ignored, NaN included). */
+  beta?: number;
+}
+
+export interface Kernels {
+  readonly name: string;
+
+  /** C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C */
+  gemm(a: Data, b: Data, c: Data, m: number, n: number, k: number, options?: GemmOptions): void;
+
+  /** out[i, j] = x[i, j] + bias[j]   (x is rows×cols; out may be x) */
+  addBias(x: Data, bias: Data, out: Data, rows: number, cols: number): void;
+
+  /** out[j] = Σ_i x[i, j]   (column sums of a rows×cols matrix: the bias gradient) */
+  sumRows(x: Data, out: Data, rows: number, cols: number): void;
+
+  /** out = max(0, x)   (out may be x) */
+  relu(x: Data, out: Data): void;
+
+  /** dx = dout · [y > 0]   (y is relu's output; dx may be dout) */
+  reluBackward(dout: Data, y: Data, dx: Data): void;
+
+  /**
+   * probs[i, :] = softmax(logits[i, :]), computed as exp(x − max x) / Σ exp(x − max x);
+   * returns Σ_i −log probs[i, label_i]: the summed (not averaged) cross-entropy.
+   */
+  softmaxCrossEntropy(logits: Data, labels: LabelIndices, probs: Data, rows: number, cols: number): number;
+
+  /** dx[i, j] = scale · (probs[i, j] − [j = label_i]) */
+  softmaxCrossEntropyBackward(probs: Data, labels: LabelIndices, dx: Data, rows: number, cols: number, scale: number): void;
+
+  /** y += alpha · x   (the SGD step is axpy(−lr, grad, weight)) */
+  axpy(alpha: number, x: Data, y: Data): void;
+
+  /** Number of rows whose largest score sits at the row's label (first maximum wins). */
+  countCorrect(scores: Data, labels: LabelIndices, rows: number, cols: number): number;
+}
+
+let active: Kernels | undefined;
+
+/** The backend every layer uses: the portable one until another is chosen. */
+export function kernels(): Kernels {
+  return (active ??= createJsKernels());
+}
+
+export function setKernels(backend: Kernels): void {
+  active = backend;
+}

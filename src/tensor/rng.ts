@@ -1,0 +1,85 @@
+// Seeded pseudo-random numbers, so that `--seed N` reproduces a run bit for bit.
+// xoshiro128** (Blackman & Vigna) for 32-bit state, seeded through splitmix32.
+
+export class Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  private spareNormal: number | undefined;
+
+  constructor(seed: number) {
+    let x = seed >>> 0;
+    const next = (): number => {
+      // splitmix32
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+  }
+
+  /** Uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  uniform(): number {
+    const high = this.nextUint32() >>> 5; // 27 bits
+    const low = this.nextUint32() >>> 6; // 26 bits
+    return (high * 67108864 + low) / 9007199254740992;
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.uniform() * n);
+  }
+
+  /** Standard normal N(0, 1), Box–Muller (both values used). */
+  normal(): number {
+    if (this.spareNormal !== undefined) {
+      const value = this.spareNormal;
+      this.spareNormal = undefined;
+      return value;
+    }
+    let u = 0;
+    while (u === 0) u = this.uniform();
+    const v = this.uniform();
+    const radius = Math.sqrt(-2 * Math.log(u));
+    this.spareNormal = radius * Math.sin(2 * Math.PI * v);
+    return radius * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Fills `out` with std · N(0, 1). */
+  fillNormal(out: Float32Array | Float64Array, std = 1): void {
+    for (let i = 0; i < out.length; i++) out[i] = std * this.normal();
+  }
+
+  /** Fisher–Yates shuffle in place. */
+  shuffle(values: Int32Array | Uint32Array | number[]): void {
+    for (let i = values.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const tmp = values[i]!;
+      values[i] = values[j]!;
+      values[j] = tmp;
+    }
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
