@@ -1,11 +1,9 @@
 // The book's TwoLayerNet (chapter 5): Affine → Relu → Affine → SoftmaxWithLoss,
 // W ~ std · N(0, 1), b = 0. Parameters W1, b1, W2, b2.
 
-import { Affine } from '../layers/affine.js';
-import { Relu } from '../layers/relu.js';
 import { Rng } from '../tensor/rng.js';
-import { Tensor, type DType } from '../tensor/tensor.js';
-import { LayerNet } from './layer-net.js';
+import type { DType } from '../tensor/tensor.js';
+import { buildNet, SpecNet, twoLayerSpec } from './spec.js';
 
 export interface TwoLayerNetOptions {
   inputSize: number;
@@ -17,24 +15,13 @@ export interface TwoLayerNetOptions {
   rng?: Rng;
 }
 
-export class TwoLayerNet extends LayerNet {
-  readonly options: Required<Omit<TwoLayerNetOptions, 'rng'>>;
-
+export class TwoLayerNet extends SpecNet {
   constructor(options: TwoLayerNetOptions) {
     const { inputSize, hiddenSize, outputSize, weightInitStd = 0.01, dtype = 'float32' } = options;
     for (const [name, value] of Object.entries({ inputSize, hiddenSize, outputSize })) {
       if (!Number.isInteger(value) || value < 1) throw new Error(`TwoLayerNet: ${name} must be a positive integer, got ${value}`);
     }
-    const rng = options.rng ?? new Rng(Date.now());
-    const W1 = Tensor.zeros([inputSize, hiddenSize], dtype);
-    const W2 = Tensor.zeros([hiddenSize, outputSize], dtype);
-    rng.fillNormal(W1.data, weightInitStd);
-    rng.fillNormal(W2.data, weightInitStd);
-    super([
-      new Affine(W1, Tensor.zeros([hiddenSize], dtype), 'Affine1'),
-      new Relu(),
-      new Affine(W2, Tensor.zeros([outputSize], dtype), 'Affine2'),
-    ]);
-    this.options = { inputSize, hiddenSize, outputSize, weightInitStd, dtype };
+    const spec = twoLayerSpec(inputSize, hiddenSize, outputSize);
+    super(spec, buildNet(spec, { rng: options.rng ?? new Rng(Date.now()), dtype, init: weightInitStd }).layers);
   }
 }

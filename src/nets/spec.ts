@@ -1,0 +1,146 @@
+// A model described as data (JSON), so it can be written down, saved next to its weights
+// and rebuilt. Every net is a list of layers over an input shape, then SoftmaxWithLoss.
+//
+//   { "kind": "two-layer", "inputShape": [784], "layers": [
+//       { "type": "affine", "units": 50 }, { "type": "relu" }, { "type": "affine", "units": 10 } ] }
+
+import { InputError } from '../errors.js';
+import { Affine } from '../layers/affine.js';
+import type { Layer } from '../layers/layer.js';
+import { Relu } from '../layers/relu.js';
+import { Sigmoid } from '../layers/sigmoid.js';
+import { Rng } from '../tensor/rng.js';
+import { sizeOf, Tensor, type DType } from '../tensor/tensor.js';
+import { LayerNet } from './layer-net.js';
+
+export interface LayerSpec {
+  readonly type: string;
+  readonly [option: string]: unknown;
+}
+
+export interface ModelSpec {
+  /** Which family the net came from ('two-layer', 'mlp', 'cnn', 'custom'); informational. */
+  readonly kind: string;
+  /** Shape of one input example, without the batch dimension: [784] or [1, 28, 28]. */
+  readonly inputShape: readonly number[];
+  readonly layers: readonly LayerSpec[];
+}
+
+/** How the weights of a new layer are drawn: N(0, std²); 'xavier' std = √(1/n); 'he' std = √(2/n), n = fan-in. */
+export type Init = number | 'xavier' | 'he';
+
+export interface BuildContext {
+  readonly rng: Rng;
+  readonly dtype: DType;
+  readonly init: Init;
+  /** Position of this layer among those with parameters, from 1 (names W1, b1 …). */
+  readonly index: number;
+}
+
+export interface LayerFactory {
+  /** Builds the layer for an input of `inputShape` (no batch dimension); returns it with its output shape. */
+  build(spec: LayerSpec, inputShape: readonly number[], context: BuildContext): { layer: Layer; outputShape: number[] };
+}
+
+const factories = new Map<string, LayerFactory>();
+
+/** Makes a layer type buildable from a spec. */
+export function registerLayer(type: string, factory: LayerFactory): void {
+  factories.set(type, factory);
+}
+
+export function initStd(init: Init, fanIn: number): number {
+  if (typeof init === 'number') return init;
+  return init === 'he' ? Math.sqrt(2 / fanIn) : Math.sqrt(1 / fanIn);
+}
+
+export interface BuildOptions {
+  rng?: Rng;
+  dtype?: DType;
+  init?: Init;
+}
+
+/** A net whose structure is a ModelSpec. */
+export class SpecNet extends LayerNet {
+  constructor(
+    readonly spec: ModelSpec,
+    layers: Layer[],
+  ) {
+    super(layers);
+  }
+}
+
+export function buildNet(spec: ModelSpec, options: BuildOptions = {}): SpecNet {
+  validateSpec(spec);
+  const rng = options.rng ?? new Rng(Date.now());
+  const dtype = options.dtype ?? 'float32';
+  const init = options.init ?? 0.01;
+  let shape: readonly number[] = spec.inputShape;
+  let index = 0;
+  const layers: Layer[] = [];
+  spec.layers.forEach((layerSpec, position) => {
+    const factory = factories.get(layerSpec.type)!;
+    let built;
+    try {
+      built = factory.build(layerSpec, shape, { rng, dtype, init, index: index + 1 });
+    } catch (error) {
+      throw new InputError(`model spec: layer ${position} (${layerSpec.type}): ${(error as Error).message}`);
+    }
+    if (built.layer.params().length > 0) index++;
+    layers.push(built.layer);
+    shape = built.outputShape;
+  });
+  return new SpecNet(spec, layers);
+}
+
+/** Checks a spec read from JSON before anything is built from it. */
+export function validateSpec(value: unknown): asserts value is ModelSpec {
+  const spec = value as ModelSpec;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError('model spec: must be a JSON object');
+  if (typeof spec.kind !== 'string') throw new InputError('model spec: "kind" must be a string');
+  if (!Array.isArray(spec.inputShape) || spec.inputShape.length === 0 || !spec.inputShape.every((d) => Number.isInteger(d) && d > 0 && d <= 1 << 20)) {
+    throw new InputError('model spec: "inputShape" must be a non-empty list of positive integers');
+  }
+  if (sizeOf(spec.inputShape) > 1 << 26) throw new InputError('model spec: "inputShape" is absurdly large');
+  if (!Array.isArray(spec.layers) || spec.layers.length === 0) throw new InputError('model spec: "layers" must be a non-empty list');
+  if (spec.layers.length > 1000) throw new InputError('model spec: more than 1000 layers');
+  spec.layers.forEach((layer, position) => {
+    if (typeof layer !== 'object' || layer === null || typeof layer.type !== 'string') {
+      throw new InputError(`model spec: layer ${position} must be an object with a "type"`);
+    }
+    if (!factories.has(layer.type)) {
+      throw new InputError(`model spec: layer ${position} has unknown type "${layer.type}" (known: ${[...factories.keys()].join(', ')})`);
+    }
+  });
+}
+
+/** Reads a positive integer option of a layer spec. */
+export function intOption(spec: LayerSpec, name: string, fallback?: number, min = 1): number {
+  const value = spec[name] ?? fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 1 << 24) {
+    throw new Error(`"${name}" must be an integer ≥ ${min}, got ${JSON.stringify(spec[name])}`);
+  }
+  return value;
+}
+
+registerLayer('affine', {
+  build(spec, inputShape, { rng, dtype, init, index }) {
+    const units = intOption(spec, 'units');
+    const fanIn = sizeOf(inputShape);
+    if (fanIn * units > 1 << 28) throw new Error(`${fanIn}×${units} weights is absurdly large`);
+    const W = Tensor.zeros([fanIn, units], dtype);
+    rng.fillNormal(W.data, initStd(init, fanIn));
+    return { layer: new Affine(W, Tensor.zeros([units], dtype), `Affine${index}`), outputShape: [units] };
+  },
+});
+registerLayer('relu', { build: (_spec, inputShape) => ({ layer: new Relu(), outputShape: [...inputShape] }) });
+registerLayer('sigmoid', { build: (_spec, inputShape) => ({ layer: new Sigmoid(), outputShape: [...inputShape] }) });
+
+/** The book's TwoLayerNet as a spec. */
+export function twoLayerSpec(inputSize: number, hiddenSize: number, outputSize: number): ModelSpec {
+  return {
+    kind: 'two-layer',
+    inputShape: [inputSize],
+    layers: [{ type: 'affine', units: hiddenSize }, { type: 'relu' }, { type: 'affine', units: outputSize }],
+  };
+}
