@@ -10,8 +10,20 @@ export function sizeOf(shape: readonly number[]): number {
   return size;
 }
 
+let float32Allocator: ((length: number) => Float32Array) | undefined;
+
+/**
+ * Where new float32 tensors get their memory: a backend may place them in its own memory
+ * (the WebAssembly backend's, so its kernels use them without copies); undefined = the JS heap.
+ */
+export function setFloat32Allocator(allocator: ((length: number) => Float32Array) | undefined): void {
+  float32Allocator = allocator;
+}
+
+/** Zeroed storage for `length` values. */
 export function allocate(dtype: DType, length: number): Data {
-  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+  if (dtype === 'float64') return new Float64Array(length);
+  return float32Allocator && length > 0 ? float32Allocator(length) : new Float32Array(length);
 }
 
 export function dtypeOf(data: Data): DType {
@@ -21,13 +33,17 @@ export function dtypeOf(data: Data): DType {
 export class Tensor {
   readonly data: Data;
   readonly shape: readonly number[];
+  // NOTE: a view must keep the array it views reachable: an allocator may free the memory
+  // of an array once that array is garbage, even while subarrays of it are still used.
+  private readonly base: Data | undefined;
 
-  constructor(data: Data, shape: readonly number[]) {
+  constructor(data: Data, shape: readonly number[], base?: Data) {
     if (data.length !== sizeOf(shape)) {
       throw new Error(`Tensor: data length ${data.length} does not match shape [${shape.join(', ')}]`);
     }
     this.data = data;
     this.shape = [...shape];
+    this.base = base;
   }
 
   static zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
@@ -60,7 +76,7 @@ export class Tensor {
 
   /** Same data, new shape (no copy). */
   reshape(shape: readonly number[]): Tensor {
-    return new Tensor(this.data, shape);
+    return new Tensor(this.data, shape, this.base);
   }
 
   clone(): Tensor {
@@ -77,7 +93,8 @@ export class Tensor {
   /** Rows [start, end) of the first dimension, sharing this tensor's data. */
   sliceRows(start: number, end: number): Tensor {
     const width = this.cols;
-    return new Tensor(this.data.subarray(start * width, end * width) as Data, [end - start, ...this.shape.slice(1)]);
+    const rows = this.data.subarray(start * width, end * width) as Data;
+    return new Tensor(rows, [end - start, ...this.shape.slice(1)], this.base ?? this.data);
   }
 }
 
