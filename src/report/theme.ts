@@ -24,8 +24,8 @@ export const baseConfig: Config = {
   padding: 12,
   aria: false,
   title: { fontSize: 15, subtitleFontSize: 11, subtitleColor: '#555', anchor: 'start', offset: 10 },
-  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400, titleLimit: 1000 },
-  legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 400, titleLimit: 1000 },
-  header: { labelLimit: 400 },
+  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 640, titleLimit: 1200 },
+  legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 640, titleLimit: 1200 },
+  header: { labelLimit: 640 },
   view: { stroke: '#ddd' },
 };
