@@ -24,32 +24,39 @@ export class RenderError extends Error {
   }
 }
 
-/** Collects what Vega and Vega-Lite would otherwise print on the console. */
-class CollectingLogger implements vega.LoggerInterface {
-  readonly errors: string[] = [];
-  readonly warnings: string[] = [];
-  private currentLevel = vega.Warn;
-  level(): number;
-  level(level: number): this;
-  level(level?: number): number | this {
-    if (level === undefined) return this.currentLevel;
-    this.currentLevel = level;
-    return this;
-  }
-  error(...args: readonly unknown[]): this {
-    this.errors.push(args.map(describe).join(' '));
-    return this;
-  }
-  warn(...args: readonly unknown[]): this {
-    this.warnings.push(args.map(describe).join(' '));
-    return this;
-  }
-  info(): this {
-    return this;
-  }
-  debug(): this {
-    return this;
-  }
+interface CollectingLogger extends vega.LoggerInterface {
+  readonly errors: string[];
+  readonly warnings: string[];
+}
+
+/**
+ * A logger that collects what Vega and Vega-Lite would otherwise print on the console.
+ * NOTE: Vega calls some of these methods detached from the object, so they must not use `this`.
+ */
+function collectingLogger(): CollectingLogger {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  let currentLevel = vega.Warn;
+  const logger: CollectingLogger = {
+    errors,
+    warnings,
+    level: ((level?: number) => {
+      if (level === undefined) return currentLevel;
+      currentLevel = level;
+      return logger;
+    }) as CollectingLogger['level'],
+    error: (...args: readonly unknown[]) => {
+      errors.push(args.map(describe).join(' '));
+      return logger;
+    },
+    warn: (...args: readonly unknown[]) => {
+      warnings.push(args.map(describe).join(' '));
+      return logger;
+    },
+    info: () => logger,
+    debug: () => logger,
+  };
+  return logger;
 }
 
 function describe(value: unknown): string {
@@ -64,7 +71,7 @@ export interface SvgResult {
 
 /** Compile and run the spec headlessly; the SVG and any warnings. Throws RenderError. */
 export async function renderSvgWithWarnings(spec: TopLevelSpec): Promise<SvgResult> {
-  const logger = new CollectingLogger();
+  const logger = collectingLogger();
   let runtime: vega.Runtime;
   try {
     runtime = vega.parse(compile(spec, { logger }).spec);
