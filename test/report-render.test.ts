@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../src/report/atomic-write.js';
 import { readPngSize } from '../src/report/png-info.js';
 import { renderPng, renderSvg, renderSvgWithWarnings, RenderError, svgToPng, writePng } from '../src/report/render.js';
 import { baseConfig } from '../src/report/theme.js';
+import { writeTrainingCharts } from '../src/report/training-charts.js';
 
 let dir: string;
 before(async () => {
@@ -143,4 +144,16 @@ test('writeFileAtomic removes its temporary file when the final rename fails', a
 
 test('readPngSize refuses what is not a PNG', () => {
   assert.throws(() => readPngSize(new TextEncoder().encode('GIF89a, certainly not a PNG file at all')), /bad signature/);
+});
+
+test('writeTrainingCharts writes accuracy.png and loss.png and nothing else', async () => {
+  const run = join(dir, 'run');
+  await mkdir(run);
+  const evaluations = [0, 1, 2].map((epoch) => ({ epoch, trainAccuracy: 0.3 * epoch, testAccuracy: 0.29 * epoch }));
+  const loss = Float32Array.from({ length: 50 }, (_, i) => 2.3 / (1 + i));
+  const paths = await writeTrainingCharts(run, evaluations, loss);
+  assert.deepEqual(paths, { accuracy: join(run, 'accuracy.png'), loss: join(run, 'loss.png') });
+  assert.deepEqual((await readdir(run)).sort(), ['accuracy.png', 'loss.png']);
+  for (const path of Object.values(paths)) assert.ok(readPngSize(new Uint8Array(await readFile(path))).width > 800);
+  await rm(run, { recursive: true });
 });

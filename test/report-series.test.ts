@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bucketize, defaultSmoothingWindow, finiteOrNull, movingAverage, sampleIndices } from '../src/report/series.js';
+import { bucketize, defaultSmoothingWindow, finiteOrNull, movingAverage, oddWindow, sampleIndices } from '../src/report/series.js';
 
-/** Direct definition: mean of the finite in[j] with |j − i| ≤ min(h, i, n−1−i). */
+/** Direct definition: mean of the finite y[j], i − h ≤ j ≤ min(i + h, n − 1), h = min(half, ⌊i/4⌋). */
 function movingAverageByDefinition(values: number[], window: number): number[] {
-  const n = values.length;
-  const half = Math.floor((window - 1) / 2);
+  const half = (window - 1) / 2;
   return values.map((_, i) => {
-    const h = Math.min(half, i, n - 1 - i);
+    const h = Math.min(half, Math.floor(i / 4));
     const inWindow = values.slice(i - h, i + h + 1).filter(Number.isFinite);
     return inWindow.length === 0 ? NaN : inWindow.reduce((a, b) => a + b, 0) / inWindow.length;
   });
@@ -21,29 +20,64 @@ function pseudoRandom(n: number, seed: number): number[] {
   });
 }
 
-test('movingAverage matches its definition, for odd and even windows and window 1', () => {
+test('movingAverage matches its definition, for small, large and oversized windows', () => {
   const values = pseudoRandom(257, 3);
-  for (const window of [1, 2, 5, 10, 51, 1000]) {
+  values[100] = NaN;
+  values[3] = Infinity;
+  for (const window of [1, 3, 5, 51, 255, 1001]) {
     const got = movingAverage(values, window);
     const want = movingAverageByDefinition(values, window);
-    for (let i = 0; i < values.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) < 1e-12, `window ${window}, i ${i}`);
+    for (let i = 0; i < values.length; i++) {
+      const same = Number.isNaN(want[i]!) ? Number.isNaN(got[i]!) : Math.abs(got[i]! - want[i]!) < 1e-9;
+      assert.ok(same, `window ${window}, i ${i}: ${got[i]} vs ${want[i]}`);
+    }
   }
 });
 
-test('movingAverage keeps a straight line straight, ends included (no lag, no edge bias)', () => {
-  const line = Array.from({ length: 300 }, (_, i) => 2.5 - 0.004 * i);
-  const smooth = movingAverage(line, 61);
-  for (let i = 0; i < line.length; i++) assert.ok(Math.abs(smooth[i]! - line[i]!) < 1e-9, `i ${i}`);
+test('movingAverage away from the ends is the plain centered mean; early on its window is narrower', () => {
+  const values = pseudoRandom(101, 9);
+  const smooth = movingAverage(values, 11);
+  for (const i of [20, 50, 95]) {
+    const mean = values.slice(i - 5, i + 6).reduce((a, b) => a + b, 0) / 11;
+    assert.ok(Math.abs(smooth[i]! - mean) < 1e-12);
+  }
+  assert.equal(smooth[0], values[0]);
+  const early = values.slice(8 - 2, 8 + 3).reduce((a, b) => a + b, 0) / 5; // h(8) = 2
+  assert.ok(Math.abs(smooth[8]! - early) < 1e-12);
 });
 
-test('movingAverage skips non-finite values and gives NaN only where a window has none', () => {
-  const smooth = movingAverage([1, NaN, 3, Infinity, NaN, NaN, NaN, 5], 3);
-  assert.equal(smooth[0], 1);
-  assert.equal(smooth[1], 2); // mean of 1 and 3
-  assert.equal(smooth[2], 3);
-  assert.ok(Number.isNaN(smooth[5]!));
-  assert.equal(smooth[7], 5);
+test('movingAverage keeps a straight line straight until the window reaches the end (no lag)', () => {
+  const line = Array.from({ length: 300 }, (_, i) => 2.5 - 0.004 * i);
+  const smooth = movingAverage(line, 61);
+  for (let i = 0; i < 300 - 30; i++) assert.ok(Math.abs(smooth[i]! - line[i]!) < 1e-9, `i ${i}`);
+  // At the end: the mean of the last 31 points, a lag of 15 iterations.
+  assert.ok(Math.abs(smooth[299]! - line[284]!) < 1e-9);
+});
+
+test('movingAverage follows the steep fall of a loss curve closely', () => {
+  const decay = Array.from({ length: 2000 }, (_, i) => 0.1 + 2.2 * Math.exp(-i / 30));
+  const smooth = movingAverage(decay, 201);
+  for (let i = 0; i < decay.length; i++) {
+    assert.ok(Math.abs(smooth[i]! - decay[i]!) < 0.02, `i ${i}: ${smooth[i]} vs ${decay[i]}`);
+  }
+});
+
+test('movingAverage ends as smoothly as it runs: the last point is not one noisy sample', () => {
+  const noise = pseudoRandom(400, 17).map((r) => 0.3 + 0.2 * (r - 0.5));
+  noise[399] = 5; // a spike on the very last minibatch
+  const smooth = movingAverage(noise, 41);
+  assert.ok(Math.abs(smooth[399]! - 0.3) < 0.3, `end value ${smooth[399]}`);
+  for (const i of [340, 360, 375]) assert.ok(Math.abs(smooth[i]! - 0.3) < 0.04, `i ${i}: ${smooth[i]}`);
+});
+
+test('movingAverage skips non-finite values, gives NaN only for windows without any, and wants an odd window', () => {
+  const smooth = movingAverage([NaN, NaN, NaN, NaN, NaN, 4, 4], 3);
+  assert.ok(Number.isNaN(smooth[1]!));
+  assert.equal(smooth[4], 4);
+  assert.equal(smooth[6], 4);
   assert.throws(() => movingAverage([1, 2], 0), RangeError);
+  assert.throws(() => movingAverage([1, 2], 4), RangeError);
+  assert.deepEqual([1, 2, 3, 4.4, 200].map(oddWindow), [1, 3, 3, 5, 201]);
 });
 
 test('defaultSmoothingWindow is odd and about n/50', () => {

@@ -17,6 +17,10 @@ export interface AccuracyChartOptions {
 
 const SETS = ['train', 'test'] as const;
 
+function formatEpoch(epoch: number): string {
+  return Number.isInteger(epoch) ? String(epoch) : epoch.toFixed(2);
+}
+
 export function accuracyChart(evaluations: readonly AccuracyPoint[], options: AccuracyChartOptions = {}): TopLevelSpec {
   const rows = evaluations.flatMap((e) => [
     { epoch: e.epoch, set: 'train', accuracy: finiteOrNull(e.trainAccuracy) },
@@ -30,7 +34,7 @@ export function accuracyChart(evaluations: readonly AccuracyPoint[], options: Ac
     title: {
       text: options.title ?? 'accuracy',
       subtitle: last
-        ? `final: train ${last.trainAccuracy.toFixed(4)} · test ${last.testAccuracy.toFixed(4)}`
+        ? `last evaluation (epoch ${formatEpoch(last.epoch)}): train ${last.trainAccuracy.toFixed(4)} · test ${last.testAccuracy.toFixed(4)}`
         : 'no evaluations',
     },
     width: CHART_WIDTH,

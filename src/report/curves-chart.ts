@@ -2,7 +2,7 @@
 // initialization, over the same iterations (the book's comparison figures of chapter 6).
 
 import type { TopLevelSpec } from 'vega-lite';
-import { bucketize, defaultSmoothingWindow, finiteOrNull, movingAverage, sampleIndices, type Series } from './series.js';
+import { bucketize, defaultSmoothingWindow, finiteOrNull, movingAverage, oddWindow, sampleIndices, type Series } from './series.js';
 import { baseConfig, CHART_HEIGHT, CHART_WIDTH } from './theme.js';
 
 export interface NamedSeries {
@@ -15,8 +15,9 @@ export interface CurvesChartOptions {
   xTitle: string;
   yTitle: string;
   /**
-   * Draw each curve as a centered moving average: true picks a window of about n/50 points,
-   * a number sets the window. Default false: the raw values (min–max band + mean when long).
+   * Draw each curve as a moving average (see movingAverage): true picks a window of about n/50
+   * points, a number sets it (even rounds up to odd). Default false: the raw values (min–max
+   * band + mean when long).
    */
   smooth?: boolean | number;
   subtitle?: string | string[];
@@ -36,7 +37,7 @@ export function curvesChart(series: readonly NamedSeries[], options: CurvesChart
   for (const { name, values } of series) {
     const n = values.length;
     if (options.smooth) {
-      const window = options.smooth === true ? defaultSmoothingWindow(n) : options.smooth;
+      const window = options.smooth === true ? defaultSmoothingWindow(n) : oddWindow(options.smooth);
       windows.add(window);
       const smooth = movingAverage(values, window);
       for (const i of sampleIndices(n, maxPoints)) lines.push({ series: name, x: i, y: finiteOrNull(smooth[i]!) });
@@ -52,7 +53,7 @@ export function curvesChart(series: readonly NamedSeries[], options: CurvesChart
 
   const smoothingNote =
     windows.size > 0
-      ? `centered moving average over ${[...windows].join(' / ')} point${[...windows].every((w) => w === 1) ? '' : 's'}`
+      ? `moving average over ${[...windows].join(' / ')} point${[...windows].every((w) => w === 1) ? '' : 's'} (narrower early on)`
       : bands.length > 0
         ? 'line: mean, band: min–max of each run of points'
         : undefined;

@@ -8,6 +8,7 @@ export { confusionMatrixChart, type ConfusionMatrixChartOptions } from './confus
 export { curvesChart, type CurvesChartOptions, type NamedSeries } from './curves-chart.js';
 export { digitGridPng, digitGridSpec, inkOnWhite, type DigitGridOptions, type DigitImage } from './digit-grid.js';
 export { readPngSize } from './png-info.js';
+export { ACCURACY_PNG, LOSS_PNG, writeTrainingCharts } from './training-charts.js';
 export { lossChart, type LossChartOptions } from './loss-chart.js';
 export {
   renderPng,
@@ -19,4 +20,4 @@ export {
   type RenderOptions,
   type SvgResult,
 } from './render.js';
-export { bucketize, defaultSmoothingWindow, movingAverage, type Bucket } from './series.js';
+export { bucketize, defaultSmoothingWindow, movingAverage, oddWindow, type Bucket } from './series.js';

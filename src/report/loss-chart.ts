@@ -1,14 +1,15 @@
-// Minibatch loss per iteration: the raw series thin and light, a centered moving average on top.
+// Minibatch loss per iteration: the raw series thin and light, a moving average on top
+// (centered, narrower early on: see movingAverage).
 // Long series are drawn as a min–max band per bucket of iterations, so every spike stays
 // visible while the chart holds a few hundred points instead of tens of thousands.
 
 import type { TopLevelSpec } from 'vega-lite';
-import { bucketize, defaultSmoothingWindow, finiteOrNull, movingAverage, sampleIndices, type Series } from './series.js';
+import { bucketize, defaultSmoothingWindow, finiteOrNull, movingAverage, oddWindow, sampleIndices, type Series } from './series.js';
 import { baseConfig, CHART_HEIGHT, CHART_WIDTH, LIGHT_BLUE, STRONG_BLUE } from './theme.js';
 
 export interface LossChartOptions {
   title?: string;
-  /** Moving-average window in iterations (odd is centered exactly). Default: about n/50. */
+  /** Moving-average window in iterations (even numbers round up to odd). Default: about n/50, odd. */
   smoothingWindow?: number;
   /** Above this many iterations the raw loss is drawn as min–max buckets. Default 1000. */
   maxPoints?: number;
@@ -16,7 +17,7 @@ export interface LossChartOptions {
 
 export function lossChart(loss: Series, options: LossChartOptions = {}): TopLevelSpec {
   const n = loss.length;
-  const window = options.smoothingWindow ?? defaultSmoothingWindow(n);
+  const window = options.smoothingWindow === undefined ? defaultSmoothingWindow(n) : oddWindow(options.smoothingWindow);
   const maxPoints = options.maxPoints ?? 1000;
   const smooth = movingAverage(loss, window);
   const rawLabel = 'minibatch loss';
@@ -50,7 +51,7 @@ export function lossChart(loss: Series, options: LossChartOptions = {}): TopLeve
     title: {
       text: options.title ?? 'training loss',
       subtitle: [
-        `dark: centered moving average over ${window} iteration${window === 1 ? '' : 's'}`,
+        `dark: moving average over ${window} iteration${window === 1 ? '' : 's'} (narrower early on)`,
         bucketed ? `light: min–max of the minibatch loss in each run of ${bucketSize} iterations` : 'light: minibatch loss',
       ],
     },

@@ -4,14 +4,23 @@
 export type Series = ArrayLike<number>;
 
 /**
- * Centered moving average: out[i] = mean of the finite values in[j], |j - i| ≤ h(i), where
- * h(i) = min((window-1)/2, i, n-1-i). The window shrinks symmetrically near the ends, so
- * there is no lag and a straight trend stays straight (a one-sided window would pull the
- * steep start of a loss curve down). Non-finite values are skipped; a window holding none
- * gives NaN.
+ * Centered moving average for training curves, over an odd `window` of points:
+ *   out[i] = mean of the finite y[j] with i − h(i) ≤ j ≤ min(i + h(i), n − 1),
+ *   h(i) = min((window − 1)/2, ⌊i/4⌋).
+ * - No lag: the window is centered on i, except where it runs past the last point.
+ * - Early on the window spans only ±25 % of the iteration number: a loss curve falls fastest
+ *   at the start, and a wide average there would flatten the fall (the widening is geometric,
+ *   like smoothing on a log axis).
+ * - At the right end the window is cut at the last point rather than shrunk around i, so the
+ *   curve does not end on one noisy minibatch (the cost: a lag of h/2 iterations there, small
+ *   where the curve has flattened). A line fit there would remove the lag but doubles the
+ *   noise of the end point; on real runs that drew a false hook.
+ * Non-finite values are skipped; a window holding none gives NaN.
  */
 export function movingAverage(values: Series, window: number): Float64Array {
-  if (!Number.isInteger(window) || window < 1) throw new RangeError(`window must be a positive integer, got ${window}`);
+  if (!Number.isInteger(window) || window < 1 || window % 2 === 0) {
+    throw new RangeError(`window must be an odd positive integer, got ${window}`);
+  }
   const n = values.length;
   // Prefix sums of the finite values and of how many there are.
   const sum = new Float64Array(n + 1);
@@ -22,22 +31,27 @@ export function movingAverage(values: Series, window: number): Float64Array {
     sum[i + 1] = sum[i]! + (finite ? v : 0);
     count[i + 1] = count[i]! + (finite ? 1 : 0);
   }
-  const half = Math.floor((window - 1) / 2);
+  const half = (window - 1) / 2;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const h = Math.min(half, i, n - 1 - i);
+    const h = Math.min(half, Math.floor(i / 4));
     const lo = i - h;
-    const hi = i + h + 1;
+    const hi = Math.min(n, i + h + 1);
     const c = count[hi]! - count[lo]!;
     out[i] = c > 0 ? (sum[hi]! - sum[lo]!) / c : NaN;
   }
   return out;
 }
 
+/** An odd window, as movingAverage needs: even numbers round up. */
+export function oddWindow(window: number): number {
+  const w = Math.max(1, Math.round(window));
+  return w % 2 === 1 ? w : w + 1;
+}
+
 /** A smoothing window suited to n points: about n/50, odd, at least 1. */
 export function defaultSmoothingWindow(n: number): number {
-  const w = Math.max(1, Math.round(n / 50));
-  return w % 2 === 1 ? w : w + 1;
+  return oddWindow(n / 50);
 }
 
 export interface Bucket {
