@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createJsKernels } from '../src/tensor/kernels/js.js';
 import type { LabelIndices } from '../src/tensor/kernels/kernels.js';
-import { backendsUnderTest, randomFill, type Backend } from './kernels-backends.js';
+import { backendsUnderTest, randomFill, type Backend } from './helpers/kernels-backends.js';
 
 const js = createJsKernels();
 const SHAPES: [rows: number, cols: number][] = [

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gemmJs } from '../src/tensor/kernels/js.js';
-import { backendsUnderTest, randomFill, type Backend } from './kernels-backends.js';
+import { backendsUnderTest, randomFill, type Backend } from './helpers/kernels-backends.js';
 
 const SHAPES: [m: number, k: number, n: number][] = [
   [1, 1, 1],

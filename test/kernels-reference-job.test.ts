@@ -12,7 +12,7 @@ import { setKernels } from '../src/tensor/kernels/kernels.js';
 import { Rng } from '../src/tensor/rng.js';
 import { setFloat32Allocator } from '../src/tensor/tensor.js';
 import { train } from '../src/train/trainer.js';
-import { backendsUnderTest, type Backend } from './kernels-backends.js';
+import { backendsUnderTest, type Backend } from './helpers/kernels-backends.js';
 
 const STEPS = 50;
 

@@ -2,10 +2,10 @@
 // runs (both builds, one and several threads). Several threads split every product
 // (minParallelFlops = 0), so tiny shapes exercise the pool's blocks too.
 
-import { createJsKernels } from '../src/tensor/kernels/js.js';
-import type { Kernels } from '../src/tensor/kernels/kernels.js';
-import { loadWasmKernels } from '../src/tensor/kernels/select.js';
-import type { WasmKernels } from '../src/tensor/kernels/wasm/backend.js';
+import { createJsKernels } from '../../src/tensor/kernels/js.js';
+import type { Kernels } from '../../src/tensor/kernels/kernels.js';
+import { loadWasmKernels } from '../../src/tensor/kernels/select.js';
+import type { WasmKernels } from '../../src/tensor/kernels/wasm/backend.js';
 
 export interface Backend {
   label: string;
