@@ -98,14 +98,30 @@ export class Tensor {
   }
 }
 
+/** Tensors made by reuse(), with the whole memory they may be re-cut from. */
+const reusable = new WeakMap<Tensor, Data>();
+
 /**
- * Returns `existing` when it already has this shape and dtype, otherwise a new zeroed tensor.
- * Layers keep their outputs through this so a training loop with a fixed batch size
- * allocates nothing per iteration.
+ * A tensor of this shape and dtype for a buffer the caller overwrites: `existing` when it
+ * already has this shape; a view of the memory `existing` came with when that is large
+ * enough (training batches after an evaluation chunk); else a new zeroed tensor. A reused
+ * buffer holds whatever it held. Layers keep their outputs through this, so a training
+ * loop allocates nothing per iteration, nor per evaluation after the first.
  */
 export function reuse(existing: Tensor | undefined, shape: readonly number[], dtype: DType): Tensor {
-  if (existing && existing.dtype === dtype && sameShape(existing.shape, shape)) return existing;
-  return Tensor.zeros(shape, dtype);
+  if (existing && existing.dtype === dtype) {
+    if (sameShape(existing.shape, shape)) return existing;
+    const storage = reusable.get(existing);
+    const size = sizeOf(shape);
+    if (storage && storage.length >= size) {
+      const view = new Tensor(storage.subarray(0, size) as Data, shape, storage);
+      reusable.set(view, storage);
+      return view;
+    }
+  }
+  const fresh = Tensor.zeros(shape, dtype);
+  reusable.set(fresh, fresh.data);
+  return fresh;
 }
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
