@@ -10,6 +10,7 @@ import { InputError } from '../src/errors.js';
 import { loadWasmKernels, useBackend } from '../src/tensor/kernels/select.js';
 import { WasmHeap } from '../src/tensor/kernels/wasm/heap.js';
 import { chooseVariant } from '../src/tensor/kernels/wasm/runtime.js';
+import { SplitPolicy } from '../src/tensor/kernels/wasm/split-policy.js';
 
 const selectModule = fileURLToPath(new URL('../src/tensor/kernels/select.js', import.meta.url));
 
@@ -99,11 +100,37 @@ describe('choosing the build', () => {
   });
 });
 
+describe('split policy', () => {
+  /** Runs `calls` products of 1e7 flops that take `split` / `single` seconds; counts the splits. */
+  function splits(policy: SplitPolicy, calls: number, split: number, single: number): number {
+    let count = 0;
+    for (let i = 0; i < calls; i++) {
+      const share = policy.shouldSplit(1e7);
+      policy.record(1e7, share, share ? split : single);
+      if (share) count++;
+    }
+    return count;
+  }
+
+  it('times both ways, keeps the faster, still tries the other now and then, and follows a change', () => {
+    const policy = new SplitPolicy();
+    assert.equal(splits(policy, 320, 1e-4, 2e-4), 320 - 1 - 10, 'split pays: one thread only on its first try and every 32nd call');
+    const afterChange = splits(policy, 640, 4e-4, 2e-4);
+    assert.ok(afterChange < 40, `the machine got busy: splitting should stop, split ${afterChange} of 640`);
+    assert.ok(afterChange >= 20, 'but it keeps trying');
+    assert.equal(splits(new SplitPolicy(), 1, 1, 1), 1, 'an untimed size is tried split first');
+    const other = new SplitPolicy();
+    splits(other, 100, 1e-4, 2e-4);
+    assert.equal(other.shouldSplit(1e9), true, 'each size class learns on its own');
+  });
+});
+
 describe('worker pool', () => {
   it('idle workers sleep instead of polling', async () => {
     const backend = await loadWasmKernels({ threads: 2 });
     try {
       backend.minParallelFlops = 0;
+      backend.adaptiveSplit = false;
       const a = backend.float32Array!(200 * 300);
       const b = backend.float32Array!(300 * 40);
       backend.gemm(a, b, backend.float32Array!(200 * 40), 200, 40, 300);
@@ -123,6 +150,7 @@ describe('worker pool', () => {
       import { useBackend, closeBackends } from ${JSON.stringify(selectModule)};
       const backend = await useBackend('wasm', { threads: 2 });
       backend.minParallelFlops = 0;
+      backend.adaptiveSplit = false;
       const c = backend.float32Array(64 * 64);
       backend.gemm(backend.float32Array(64 * 64).fill(1), backend.float32Array(64 * 64).fill(1), c, 64, 64, 64);
       if (process.argv.includes('close')) await closeBackends();
@@ -136,6 +164,7 @@ describe('worker pool', () => {
   it('refuses work after close()', async () => {
     const backend = await loadWasmKernels({ threads: 2 });
     backend.minParallelFlops = 0;
+      backend.adaptiveSplit = false;
     await backend.close();
     assert.throws(() => backend.gemm(backend.float32Array!(4), backend.float32Array!(4), backend.float32Array!(4), 2, 2, 2), /after close/);
   });

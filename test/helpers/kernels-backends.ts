@@ -1,6 +1,6 @@
 // The backends every kernel test runs: the portable one and each way the wasm backend
 // runs (both builds, one and several threads). Several threads split every product
-// (minParallelFlops = 0), so tiny shapes exercise the pool's blocks too.
+// (minParallelFlops = 0, no adaptive choice), so tiny shapes exercise the pool's blocks too.
 
 import { createJsKernels } from '../../src/tensor/kernels/js.js';
 import type { Kernels } from '../../src/tensor/kernels/kernels.js';
@@ -21,7 +21,10 @@ export async function backendsUnderTest(): Promise<{ backends: Backend[]; close(
     await loadWasmKernels({ threads: 2 }),
     await loadWasmKernels({ threads: 3, variant: 'simd' }),
   ];
-  for (const backend of wasm) if (backend.threads > 1) backend.minParallelFlops = 0;
+  for (const backend of wasm) {
+    backend.minParallelFlops = 0;
+    backend.adaptiveSplit = false;
+  }
   const backends: Backend[] = [{ label: 'js', kernels: createJsKernels(), float32: (length) => new Float32Array(length) }];
   for (const backend of wasm) {
     const own = backend.float32Array;

@@ -7,10 +7,11 @@
 import type { Data } from '../../tensor.js';
 import { createJsKernels, gemmJs } from '../js.js';
 import type { GemmOptions, Kernels, LabelIndices } from '../kernels.js';
+import { MAX_BLOCKS } from './control.js';
 import type { KernelExports } from './exports.js';
 import type { WasmHeap } from './heap.js';
-import { MAX_BLOCKS } from './control.js';
 import type { GemmArgs, GemmPool, Split } from './pool.js';
+import { SplitPolicy } from './split-policy.js';
 
 export type WasmVariant = 'relaxed-simd' | 'simd';
 
@@ -23,8 +24,10 @@ export interface WasmKernels extends Kernels {
   readonly heap: WasmHeap;
   /** A zeroed float32 array in the kernels' memory (used in place); only when that memory is shared. */
   readonly float32Array: ((length: number) => Float32Array) | undefined;
-  /** Splits products of at least this many flops (2·m·n·k) over the threads. */
+  /** Products of at least this many flops (2·m·n·k) may be split over the threads. */
   minParallelFlops: number;
+  /** Split only when timings show it pays (default); false: always split those products. */
+  adaptiveSplit: boolean;
   /** Stops the worker threads. */
   close(): Promise<void>;
 }
@@ -46,6 +49,7 @@ export function createWasmKernels(
   const stageLabels = new Staging(heap);
   const stageRows = new Staging(heap);
   const threads = (pool?.workers ?? 0) + 1;
+  const policy = new SplitPolicy();
 
   /** Byte offset of a float32 array in the kernels' memory, or −1 (float64, or elsewhere). */
   const at = (data: Data): number => (data instanceof Float32Array ? heap.offsetOf(data) : -1);
@@ -71,11 +75,12 @@ export function createWasmKernels(
   const runGemm = (args: GemmArgs): void => {
     const { a, b, c, m, n, k, transA, transB, alpha, beta } = args;
     const flops = 2 * m * n * k;
-    if (!pool || flops < backend.minParallelFlops) {
-      wasm.gemm(a, b, c, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, 0, m, 0, n, scratch);
-      return;
-    }
-    pool.run(args, splitGemm(m, n, flops >= FINE_SPLIT_FLOPS ? 4 * threads : threads));
+    const mayShare = pool !== undefined && flops >= backend.minParallelFlops;
+    const share = mayShare && (!backend.adaptiveSplit || policy.shouldSplit(flops));
+    const start = mayShare ? performance.now() : 0;
+    if (share) pool.run(args, splitGemm(m, n, flops >= FINE_SPLIT_FLOPS ? 4 * threads : threads));
+    else wasm.gemm(a, b, c, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, 0, m, 0, n, scratch);
+    if (mayShare) policy.record(flops, share, (performance.now() - start) / 1000);
   };
 
   const backend: WasmKernels = {
@@ -86,6 +91,7 @@ export function createWasmKernels(
     heap,
     float32Array: heap.shared ? (length) => heap.float32Array(length) : undefined,
     minParallelFlops: DEFAULT_MIN_PARALLEL_FLOPS,
+    adaptiveSplit: true,
 
     gemm(a, b, c, m, n, k, options: GemmOptions = {}) {
       if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {

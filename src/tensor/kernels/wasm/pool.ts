@@ -7,8 +7,12 @@ import type { KernelExports } from './exports.js';
 import { workOnTask } from './gemm-task.js';
 import type { WasmHeap } from './heap.js';
 
-/** The main thread, when it has finished its blocks, polls this long for the workers' before sleeping. */
-const MAIN_SPIN_MICROS = 1000;
+/**
+ * The main thread, its blocks done, polls this long for the workers' before sleeping: long
+ * enough for a block of a training step, short enough not to hold for long the core that
+ * a descheduled worker needs.
+ */
+const MAIN_SPIN_MICROS = 200;
 
 export interface WorkerHandle {
   terminate(): unknown;
