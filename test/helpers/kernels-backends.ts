@@ -1,6 +1,7 @@
 // The backends every kernel test runs: the portable one and each way the wasm backend
 // runs (both builds, one and several threads). Several threads split every product
-// (minParallelFlops = 0, no adaptive choice), so tiny shapes exercise the pool's blocks too.
+// (minParallelFlops = minParallelGatherBytes = 0, no adaptive choice), so tiny shapes
+// exercise the pool's blocks too.
 
 import { createJsKernels } from '../../src/tensor/kernels/js.js';
 import type { Kernels } from '../../src/tensor/kernels/kernels.js';
@@ -23,6 +24,7 @@ export async function backendsUnderTest(): Promise<{ backends: Backend[]; close(
   ];
   for (const backend of wasm) {
     backend.minParallelFlops = 0;
+    backend.minParallelGatherBytes = 0;
     backend.adaptiveSplit = false;
   }
   const backends: Backend[] = [{ label: 'js', kernels: createJsKernels(), float32: (length) => new Float32Array(length) }];

@@ -26,7 +26,9 @@ export interface WasmKernels extends Kernels {
   readonly float32Array: ((length: number) => Float32Array) | undefined;
   /** Products of at least this many flops (2·m·n·k) may be split over the threads. */
   minParallelFlops: number;
-  /** Split only when timings show it pays (default); false: always split those products. */
+  /** Minibatch gathers of at least this many bytes may be split over the threads. */
+  minParallelGatherBytes: number;
+  /** Split only when timings show it pays (default); false: always split what may be split. */
   adaptiveSplit: boolean;
   /** Stops the worker threads. */
   close(): Promise<void>;
@@ -34,6 +36,9 @@ export interface WasmKernels extends Kernels {
 
 /** Below this many flops a GEMM stays on one thread: a wake-up costs more than it saves. */
 export const DEFAULT_MIN_PARALLEL_FLOPS = 4e6;
+
+/** Gathers below this many bytes stay on one thread. */
+export const DEFAULT_MIN_PARALLEL_GATHER_BYTES = 64 * 1024;
 
 /** Products of at least this many flops are cut into 4 blocks per thread, for balance. */
 const FINE_SPLIT_FLOPS = 1e8;
@@ -50,6 +55,7 @@ export function createWasmKernels(
   const stageRows = new Staging(heap);
   const threads = (pool?.workers ?? 0) + 1;
   const policy = new SplitPolicy();
+  const gatherPolicy = new SplitPolicy();
 
   /** Byte offset of a float32 array in the kernels' memory, or −1 (float64, or elsewhere). */
   const at = (data: Data): number => (data instanceof Float32Array ? heap.offsetOf(data) : -1);
@@ -91,6 +97,7 @@ export function createWasmKernels(
     heap,
     float32Array: heap.shared ? (length) => heap.float32Array(length) : undefined,
     minParallelFlops: DEFAULT_MIN_PARALLEL_FLOPS,
+    minParallelGatherBytes: DEFAULT_MIN_PARALLEL_GATHER_BYTES,
     adaptiveSplit: true,
 
     gemm(a, b, c, m, n, k, options: GemmOptions = {}) {
@@ -192,7 +199,15 @@ export function createWasmKernels(
       }
       const pr = stageRows.reserve(count * 4);
       heap.bytes.set(new Uint8Array(rows.buffer, rows.byteOffset, count * 4), pr);
-      wasm.gatherRows(ps, pr, pd, count, width * 4);
+      // Reading rows scattered over a large dataset waits on memory: two threads keep
+      // twice as many reads in flight.
+      const bytes = count * width * 4;
+      const mayShare = pool !== undefined && bytes >= backend.minParallelGatherBytes;
+      const share = mayShare && (!backend.adaptiveSplit || gatherPolicy.shouldSplit(bytes));
+      const start = mayShare ? performance.now() : 0;
+      if (share) pool.gather(ps, pr, pd, count, width * 4, threads);
+      else wasm.gatherRows(ps, pr, pd, count, width * 4);
+      if (mayShare) gatherPolicy.record(bytes, share, (performance.now() - start) / 1000);
     },
 
     async close() {

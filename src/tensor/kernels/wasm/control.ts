@@ -1,5 +1,5 @@
-// The mailbox the main thread and the gemm workers share: 48 int32 in shared memory.
-// The main thread writes a product's arguments and how it is cut into blocks, then bumps
+// The mailbox the main thread and the workers share: 48 int32 in shared memory. The main
+// thread writes a task (a product, or a minibatch gather) and how it is cut into blocks, then bumps
 // SEQ and notifies. Every thread (main included) then claims blocks from NEXT until none
 // is left, and counts each finished one in DONE; the main thread returns when DONE =
 // blocks. A worker that wakes late finds nothing to claim: one that is not scheduled at
@@ -11,7 +11,10 @@
 export const MAILBOX_INTS = 48;
 export const SEQ = 0;
 export const OP = 1;
-/** gemm arguments: a, b, c, m, n, k, transA, transB, alpha (f32 bits), beta (f32 bits) */
+/**
+ * gemm: a, b, c, m, n, k, transA, transB, alpha (f32 bits), beta (f32 bits);
+ * gather: src, rows, dst, count, rowBytes.
+ */
 export const ARGS = 2;
 /** 1: blocks are column ranges, 0: row ranges. */
 export const SPLIT_COLUMNS = 12;
@@ -22,7 +25,8 @@ export const NEXT = 16;
 export const DONE = 32;
 
 export const OP_GEMM = 0;
-export const OP_EXIT = 1;
+export const OP_GATHER = 1;
+export const OP_EXIT = 2;
 
 export const BLOCK_BITS = 10;
 export const MAX_BLOCKS = 1 << BLOCK_BITS;

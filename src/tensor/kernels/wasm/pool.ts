@@ -1,10 +1,13 @@
-// Worker threads that share the kernels' memory and take blocks of a large GEMM (see
-// control.ts for the protocol). Waking a sleeping worker costs tens of µs, so the backend
+// Worker threads that share the kernels' memory and take blocks of a large GEMM or of a
+// minibatch gather (see control.ts for the protocol). Waking a sleeping worker costs tens of µs, so the backend
 // posts only products large enough to gain; the main thread works on the blocks too.
 
-import { ARGS, BLOCKS, DONE, firstClaim, MAILBOX_INTS, NEXT, OP, OP_EXIT, OP_GEMM, SEQ, SPLIT_COLUMNS, STEP, canBlock, waitWhileEqual, type WorkerInit } from './control.js';
+import {
+  ARGS, BLOCKS, canBlock, DONE, firstClaim, MAILBOX_INTS, NEXT, OP, OP_EXIT, OP_GATHER, OP_GEMM, SEQ, SPLIT_COLUMNS, STEP,
+  waitWhileEqual, type WorkerInit,
+} from './control.js';
 import type { KernelExports } from './exports.js';
-import { workOnTask } from './gemm-task.js';
+import { workOnTask } from './tasks.js';
 import type { WasmHeap } from './heap.js';
 
 /**
@@ -75,11 +78,8 @@ export class GemmPool {
 
   /** Computes the product, its blocks shared between this thread and the workers. */
   run(args: GemmArgs, split: Split): void {
-    if (this.closed) throw new Error('GemmPool: used after close()');
     const { ints, floats } = this;
     const g = ARGS;
-    const seq = (this.seq = (this.seq + 1) | 0);
-    ints[OP] = OP_GEMM;
     ints[g] = args.a;
     ints[g + 1] = args.b;
     ints[g + 2] = args.c;
@@ -90,6 +90,28 @@ export class GemmPool {
     ints[g + 7] = args.transB ? 1 : 0;
     floats[g + 8] = args.alpha;
     floats[g + 9] = args.beta;
+    this.post(OP_GEMM, split);
+  }
+
+  /** dst[b, :] = src[rows[b], :] (byte offsets; rows: int32), the rows shared out in `blocks` blocks. */
+  gather(src: number, rows: number, dst: number, count: number, rowBytes: number, blocks: number): void {
+    const { ints } = this;
+    const g = ARGS;
+    ints[g] = src;
+    ints[g + 1] = rows;
+    ints[g + 2] = dst;
+    ints[g + 3] = count;
+    ints[g + 4] = rowBytes;
+    const step = Math.ceil(count / blocks);
+    this.post(OP_GATHER, { columns: false, step, blocks: Math.ceil(count / step) });
+  }
+
+  /** Posts the task whose arguments are written, works on it, returns when every block is done. */
+  private post(op: number, split: Split): void {
+    if (this.closed) throw new Error('GemmPool: used after close()');
+    const { ints, floats } = this;
+    const seq = (this.seq = (this.seq + 1) | 0);
+    ints[OP] = op;
     ints[SPLIT_COLUMNS] = split.columns ? 1 : 0;
     ints[STEP] = split.step;
     ints[BLOCKS] = split.blocks;

@@ -5,7 +5,7 @@
 
 import { MAILBOX_INTS, OP, OP_EXIT, SEQ, waitWhileEqual, type WorkerInit } from './control.js';
 import { instantiateKernels } from './exports.js';
-import { workOnTask } from './gemm-task.js';
+import { workOnTask } from './tasks.js';
 
 export async function runWorker(init: WorkerInit, ready: () => void): Promise<void> {
   const wasm = await instantiateKernels(init.module, init.memory);
