@@ -113,9 +113,6 @@ export function loadModelFile(bytes: Uint8Array, source = 'model file'): LoadedM
 
   const expected = netTensors(net);
   const expectedNames = new Set(expected.map(([name]) => name));
-  for (const name of tensors.keys()) {
-    if (!expectedNames.has(name)) fail(`unexpected tensor "${name}" (the spec's net has ${[...expectedNames].join(', ')})`);
-  }
   for (const [name, target] of expected) {
     const stored = tensors.get(name);
     if (!stored) return fail(`missing tensor "${name}" that the spec's net needs`);
@@ -126,6 +123,9 @@ export function loadModelFile(bytes: Uint8Array, source = 'model file'): LoadedM
       if (!Number.isFinite(stored.data[i]!)) fail(`tensor "${name}" holds a non-finite value (${stored.data[i]}) at element ${i}`);
     }
     target.data.set(stored.data);
+  }
+  for (const name of tensors.keys()) {
+    if (!expectedNames.has(name)) fail(`unexpected tensor "${name}" (the spec's net has ${[...expectedNames].join(', ')})`);
   }
 
   const optional = (key: string): unknown => {

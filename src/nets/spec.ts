@@ -88,7 +88,7 @@ export function buildNet(spec: ModelSpec, options: BuildOptions = {}): SpecNet {
   const zeros = (tensorShape: readonly number[]): Tensor => {
     elements += sizeOf(tensorShape);
     if (options.maxElements !== undefined && elements > options.maxElements) {
-      throw new BudgetError(`needs more than the ${options.maxElements} tensor elements available`);
+      throw new BudgetError(`needs more than the ${options.maxElements} values available (the file holds fewer weights than its spec describes)`);
     }
     return Tensor.zeros(tensorShape, dtype);
   };
