@@ -4,14 +4,16 @@
 
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors.js';
+import { exportCommand } from './export.js';
 import { gradcheckCommand } from './gradcheck.js';
+import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
 
 const program = new Command('scratchnet')
   .description('neural networks from scratch in TypeScript, trained by backpropagation')
   .exitOverride();
 
-for (const command of [trainCommand(), gradcheckCommand()]) {
+for (const command of [trainCommand(), gradcheckCommand(), predictCommand(), exportCommand()]) {
   program.addCommand(command.exitOverride());
 }
 
