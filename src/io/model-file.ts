@@ -73,8 +73,13 @@ export function saveModel(net: SpecNet, info: ModelInfo = {}): Uint8Array {
   return encodeSafetensors(netTensors(net), metadata);
 }
 
+export interface LoadOptions {
+  /** The random stream layers such as Dropout draw from (a resumed run passes its training rng). */
+  rng?: Rng;
+}
+
 /** Rebuilds the net a model file describes, with its weights; `source` names the file in errors. */
-export function loadModelFile(bytes: Uint8Array, source = 'model file'): LoadedModel {
+export function loadModelFile(bytes: Uint8Array, source = 'model file', options: LoadOptions = {}): LoadedModel {
   const fail = (problem: string): never => {
     throw new InputError(`${source}: ${problem}`);
   };
@@ -106,7 +111,7 @@ export function loadModelFile(bytes: Uint8Array, source = 'model file'): LoadedM
   try {
     // The file's own element count bounds what the spec may allocate: a small file cannot
     // make us build a huge net.
-    net = buildNet(spec as ModelSpec, { rng: new Rng(0), dtype: dtype ?? 'float32', init: 0, maxElements: elements });
+    net = buildNet(spec as ModelSpec, { rng: options.rng ?? new Rng(0), dtype: dtype ?? 'float32', init: 0, maxElements: elements });
   } catch (error) {
     return fail((error as Error).message);
   }

@@ -5,7 +5,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, write
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { SpecNet } from '../nets/spec.js';
-import { loadModelFile, saveModel, type LoadedModel, type ModelInfo } from './model-file.js';
+import { loadModelFile, saveModel, type LoadedModel, type LoadOptions, type ModelInfo } from './model-file.js';
 import { decodeTrainingState, encodeTrainingState, type TrainingState } from './training-state.js';
 
 /** Writes `bytes` to `path` atomically (temporary file in the same folder, fsync, rename). */
@@ -41,8 +41,8 @@ export function writeModelFile(path: string, net: SpecNet, info: ModelInfo = {})
   writeFileAtomic(path, saveModel(net, info));
 }
 
-export function readModelFile(path: string): LoadedModel {
-  return loadModelFile(readFileBytes(path), path);
+export function readModelFile(path: string, options: LoadOptions = {}): LoadedModel {
+  return loadModelFile(readFileBytes(path), path, options);
 }
 
 /** model.safetensors → model.optimizer.safetensors: where a checkpoint keeps its training state. */

@@ -18,6 +18,18 @@ export interface TrainOptions {
    * 'shuffle': epochs over a fresh permutation, without replacement.
    */
   sampling?: 'replacement' | 'shuffle';
+  /** Continue a run from a checkpoint taken at `resume.iteration` (the net, optimizer and rng restored by the caller). */
+  resume?: ResumePoint;
+}
+
+/** Where a checkpointed run stood: what the trainer itself carries across iterations. */
+export interface ResumePoint {
+  /** Iterations already done; the next one to run. */
+  readonly iteration: number;
+  /** The minibatch loss of iterations 0 … iteration − 1. */
+  readonly loss: ArrayLike<number>;
+  readonly evaluations: readonly Evaluation[];
+  readonly sampler?: SamplerState;
 }
 
 export interface Evaluation {
@@ -32,7 +44,8 @@ export interface Evaluation {
 
 export interface TrainEvents {
   onIteration?(iteration: number, loss: number): void;
-  onEvaluation?(evaluation: Evaluation): void;
+  /** After each evaluation, before the iteration's batch: `checkpoint` is where the run stands (for saving). */
+  onEvaluation?(evaluation: Evaluation, checkpoint: ResumePoint): void;
 }
 
 export interface TrainResult {
@@ -42,6 +55,8 @@ export interface TrainResult {
   /** Accuracy of the final weights. */
   final: { trainAccuracy: number; testAccuracy: number };
   seconds: { train: number; evaluate: number };
+  /** Where the run ended, to save as a checkpoint that a longer run can resume from. */
+  end: ResumePoint;
 }
 
 /** The loss stopped being a finite number: the run diverged. */
@@ -63,7 +78,11 @@ export function train(
   options: TrainOptions,
   events: TrainEvents = {},
 ): TrainResult {
-  const { iterations, batchSize, evalEvery, sampling = 'replacement' } = options;
+  const { iterations, batchSize, evalEvery, sampling = 'replacement', resume } = options;
+  const startIteration = resume?.iteration ?? 0;
+  if (!(Number.isSafeInteger(startIteration) && startIteration >= 0 && startIteration <= iterations)) {
+    throw new Error(`train: cannot resume at iteration ${startIteration} of ${iterations}`);
+  }
   const trainSet = data.train;
   const trainSize = trainSet.images.rows;
   if (trainSize === 0) throw new Error('train: the training set is empty');
@@ -72,6 +91,11 @@ export function train(
   const loss = new Float32Array(iterations);
   const evaluations: Evaluation[] = [];
   const batch = new BatchSampler(trainSet, batchSize, sampling, rng);
+  if (resume) {
+    loss.set(Array.from(resume.loss).slice(0, startIteration));
+    evaluations.push(...resume.evaluations);
+    if (resume.sampler) batch.setState(resume.sampler);
+  }
   const start = now();
   let evaluateSeconds = 0;
 
@@ -83,11 +107,12 @@ export function train(
     return { trainAccuracy, testAccuracy };
   };
 
-  for (let i = 0; i < iterations; i++) {
-    if (evalEvery > 0 && i % evalEvery === 0) {
+  for (let i = startIteration; i < iterations; i++) {
+    // A resumed run's evaluation at its first iteration is already among resume.evaluations.
+    if (evalEvery > 0 && i % evalEvery === 0 && (i > startIteration || !resume)) {
       const evaluation = { epoch: i / itersPerEpoch, iteration: i, ...evaluate(), elapsed: now() - start };
       evaluations.push(evaluation);
-      events.onEvaluation?.(evaluation);
+      events.onEvaluation?.(evaluation, { iteration: i, loss: loss.subarray(0, i), evaluations: [...evaluations], sampler: batch.state() });
     }
     const { x, t } = batch.next();
     const batchLoss = net.backprop(x, t);
@@ -98,7 +123,14 @@ export function train(
   }
   const final = evaluate();
   const total = now() - start;
-  return { evaluations, loss, final, seconds: { train: total - evaluateSeconds, evaluate: evaluateSeconds } };
+  const end = { iteration: iterations, loss, evaluations: [...evaluations], sampler: batch.state() };
+  return { evaluations, loss, final, seconds: { train: total - evaluateSeconds, evaluate: evaluateSeconds }, end };
+}
+
+/** A shuffle sampler's place in its epoch (a replacement sampler has no state besides its rng). */
+export interface SamplerState {
+  readonly order?: Int32Array;
+  readonly cursor: number;
 }
 
 /** Copies minibatches out of a dataset into buffers it reuses. */
@@ -119,6 +151,25 @@ export class BatchSampler {
       this.order = Int32Array.from({ length: set.images.rows }, (_, i) => i);
       this.cursor = this.order.length;
     }
+  }
+
+  state(): SamplerState {
+    return { order: this.order?.slice(), cursor: this.cursor };
+  }
+
+  setState(state: SamplerState): void {
+    if (!this.order) return;
+    const n = this.order.length;
+    if (!state.order || state.order.length !== n || !(Number.isInteger(state.cursor) && state.cursor >= 0 && state.cursor <= n)) {
+      throw new Error(`BatchSampler: saved shuffle state does not fit a set of ${n} examples`);
+    }
+    const seen = new Uint8Array(n);
+    for (const index of state.order) {
+      if (!(index >= 0 && index < n) || seen[index]) throw new Error('BatchSampler: saved shuffle order is not a permutation');
+      seen[index] = 1;
+    }
+    this.order.set(state.order);
+    this.cursor = state.cursor;
   }
 
   next(): { x: Tensor; t: Uint8Array } {
