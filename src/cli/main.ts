@@ -4,6 +4,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors.js';
+import { evaluateCommand } from './evaluate.js';
 import { exportCommand } from './export.js';
 import { gradcheckCommand } from './gradcheck.js';
 import { predictCommand } from './predict.js';
@@ -13,7 +14,7 @@ const program = new Command('scratchnet')
   .description('neural networks from scratch in TypeScript, trained by backpropagation')
   .exitOverride();
 
-for (const command of [trainCommand(), gradcheckCommand(), predictCommand(), exportCommand()]) {
+for (const command of [trainCommand(), gradcheckCommand(), evaluateCommand(), predictCommand(), exportCommand()]) {
   program.addCommand(command.exitOverride());
 }
 

@@ -11,9 +11,9 @@ import { SGD } from '../optim/sgd.js';
 import { useBackend } from '../tensor/kernels/select.js';
 import { Rng } from '../tensor/rng.js';
 import { DivergenceError, train, type Evaluation, type ResumePoint, type TrainResult } from '../train/trainer.js';
-import { MODEL_FILE, readCheckpointModel, restoreCheckpointFiles, writeCheckpoint } from './checkpoint-files.js';
+import { writeTrainingCharts } from '../report/training-charts.js';
 import { readModelFile } from '../io/model-files-node.js';
-import { writeRunCharts } from './run-charts.js';
+import { MODEL_FILE, readCheckpointModel, restoreCheckpointFiles, writeCheckpoint } from './checkpoint-files.js';
 import { makeFolder, newRunFolder, writeFileAtomic } from './files.js';
 import { loadData } from './load-data.js';
 import { addBackendOptions, addDataOptions, nonNegativeInt, positiveInt, positiveNumber, seedNumber, type BackendChoice, type DataOptions } from './options.js';
@@ -137,7 +137,7 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
     seconds,
   };
   try {
-    await writeRunCharts(out, metrics.evaluations, result.loss);
+    await writeTrainingCharts(out, metrics.evaluations, result.loss);
     seconds.total = (performance.now() - totalStart) / 1000;
     writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   } catch (error) {
