@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { it } from 'node:test';
 import { saveModel } from '../src/io/model-file.js';
+import { decodeSafetensors } from '../src/io/safetensors.js';
 import { buildNet } from '../src/nets/spec.js';
 import { TwoLayerNet } from '../src/nets/two-layer-net.js';
 import { Rng } from '../src/tensor/rng.js';
@@ -43,3 +44,57 @@ for (const [title, makeNet] of [
     }
   });
 }
+
+// The Hugging Face `safetensors` Python package, when installed: the reference reader and writer.
+const official = spawnSync('python3', ['-c', 'import safetensors.numpy'], { encoding: 'utf8' });
+const skipOfficial = official.error || official.status !== 0 ? 'the Python safetensors package is not installed' : false;
+
+it('the official safetensors library reads our model file: same tensors, same metadata', { skip: skipOfficial }, () => {
+  const net = new TwoLayerNet({ inputSize: 30, hiddenSize: 7, outputSize: 4, rng: new Rng(2), weightInitStd: 0.5 });
+  const dir = mkdtempSync(join(tmpdir(), 'scratchnet-official-'));
+  try {
+    const path = join(dir, 'model.safetensors');
+    writeFileSync(path, saveModel(net, { metrics: { testAccuracy: 0.5 } }));
+    const script = `
+import json, sys
+from safetensors import safe_open
+with safe_open(sys.argv[1], "np") as f:
+    print(json.dumps({"metadata": f.metadata(), "tensors": {k: {"shape": list(f.get_tensor(k).shape), "dtype": str(f.get_tensor(k).dtype), "values": f.get_tensor(k).ravel().tolist()} for k in f.keys()}}))`;
+    const run = spawnSync('python3', ['-c', script, path], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const read = JSON.parse(run.stdout) as { metadata: Record<string, string>; tensors: Record<string, { shape: number[]; dtype: string; values: number[] }> };
+    assert.deepEqual(JSON.parse(read.metadata.spec!), net.spec);
+    assert.deepEqual(JSON.parse(read.metadata.metrics!), { testAccuracy: 0.5 });
+    for (const p of net.params()) {
+      const t = read.tensors[p.name]!;
+      assert.equal(t.dtype, 'float32');
+      assert.deepEqual(t.shape, p.value.shape);
+      assert.deepEqual(t.values, Array.from(p.value.data));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('we read a file the official safetensors library wrote', { skip: skipOfficial }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scratchnet-official-'));
+  try {
+    const path = join(dir, 'theirs.safetensors');
+    const script = `
+import sys, numpy as np
+from safetensors.numpy import save_file
+save_file({"b": np.arange(3, dtype=np.float64) / 7, "a": (np.arange(6, dtype=np.float32) - 2.5).reshape(2, 3), "s": np.array(1.5, dtype=np.float32)}, sys.argv[1], metadata={"k": "v"})`;
+    const run = spawnSync('python3', ['-c', script, path], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const { tensors, metadata } = decodeSafetensors(readFileSync(path), path);
+    assert.equal(metadata.get('k'), 'v');
+    assert.deepEqual(tensors.get('a')!.shape, [2, 3]);
+    assert.deepEqual(Array.from(tensors.get('a')!.data), [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5]);
+    assert.ok(tensors.get('b')!.data instanceof Float64Array);
+    assert.deepEqual(Array.from(tensors.get('b')!.data), [0, 1 / 7, 2 / 7]);
+    assert.deepEqual(tensors.get('s')!.shape, []);
+    assert.equal(tensors.get('s')!.data[0], 1.5);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
