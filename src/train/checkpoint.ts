@@ -22,7 +22,13 @@ function stateful(optimizer: Optimizer): Partial<StatefulOptimizer> {
 /** The training state to save beside the model at `point`. */
 export function checkpointState(point: ResumePoint, optimizer: Optimizer, rngs: Record<string, Rng>): TrainingState {
   const optimizerTensors = stateful(optimizer).state?.() ?? {};
-  const optimizerState: OptimizerSnapshot = { name: optimizer.name, tensors: new Map(Object.entries(optimizerTensors)), values: new Map() };
+  // The learning rate too: a schedule (decay per epoch) may have moved it from its start.
+  const lr = (optimizer as { lr?: unknown }).lr;
+  const optimizerState: OptimizerSnapshot = {
+    name: optimizer.name,
+    tensors: new Map(Object.entries(optimizerTensors)),
+    values: new Map(typeof lr === 'number' ? [['lr', lr]] : []),
+  };
   const tensors = new Map<string, Tensor>([['loss', Tensor.from(Array.from(point.loss).slice(0, point.iteration), [point.iteration])]]);
   const values = new Map<string, unknown>([['evaluations', point.evaluations]]);
   if (point.sampler) {
@@ -51,6 +57,11 @@ export function restoreCheckpoint(state: TrainingState, optimizer: Optimizer, rn
   const loadState = stateful(optimizer).loadState;
   if (loadState) loadState.call(optimizer, Object.fromEntries(state.optimizer.tensors));
   else if (state.optimizer.tensors.size > 0) throw new Error(`optimizer "${optimizer.name}" keeps no state, but the file holds some`);
+  const lr = state.optimizer.values.get('lr');
+  if (lr !== undefined) {
+    if (!(Number.isFinite(lr) && lr > 0)) throw new Error(`the saved learning rate ${lr} is not a number > 0`);
+    (optimizer as { lr: number }).lr = lr;
+  }
   for (const [name, rng] of Object.entries(rngs)) {
     const saved = state.rngs.get(name);
     if (!saved) throw new Error(`no state for the random stream "${name}"`);
