@@ -60,7 +60,7 @@ export function restoreCheckpoint(state: TrainingState, optimizer: Optimizer, rn
   const lr = state.optimizer.values.get('lr');
   if (lr !== undefined) {
     if (!(Number.isFinite(lr) && lr > 0)) throw new Error(`the saved learning rate ${lr} is not a number > 0`);
-    (optimizer as { lr: number }).lr = lr;
+    (optimizer as unknown as { lr: number }).lr = lr;
   }
   for (const [name, rng] of Object.entries(rngs)) {
     const saved = state.rngs.get(name);
