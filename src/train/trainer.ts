@@ -5,6 +5,7 @@
 import type { Dataset } from '../data/dataset.js';
 import type { LayerNet } from '../nets/layer-net.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { kernels } from '../tensor/kernels/kernels.js';
 import type { Rng } from '../tensor/rng.js';
 import { reuse, type Tensor } from '../tensor/tensor.js';
 
@@ -105,6 +106,7 @@ export function train(
 export class BatchSampler {
   private x: Tensor | undefined;
   private readonly t: Uint8Array;
+  private readonly indices: Int32Array;
   private readonly order: Int32Array | undefined;
   private cursor = 0;
 
@@ -115,6 +117,7 @@ export class BatchSampler {
     private readonly rng: Rng,
   ) {
     this.t = new Uint8Array(batchSize);
+    this.indices = new Int32Array(batchSize);
     if (sampling === 'shuffle') {
       this.order = Int32Array.from({ length: set.images.rows }, (_, i) => i);
       this.cursor = this.order.length;
@@ -128,9 +131,10 @@ export class BatchSampler {
     const x = (this.x = reuse(this.x, [this.batchSize, ...images.shape.slice(1)], images.dtype));
     for (let b = 0; b < this.batchSize; b++) {
       const index = this.nextIndex(rows);
-      x.data.set(images.data.subarray(index * width, (index + 1) * width), b * width);
+      this.indices[b] = index;
       this.t[b] = this.set.labels[index]!;
     }
+    kernels().gatherRows(images.data, this.indices, x.data, width);
     return { x, t: this.t };
   }
 
