@@ -9,10 +9,23 @@ import type { Rng } from '../tensor/rng.js';
 import { reuse, type Tensor } from '../tensor/tensor.js';
 
 export interface TrainOptions {
-  iterations: number;
+  /** Minibatch steps. Give this or `epochs`. */
+  iterations?: number;
+  /**
+   * Passes over the training set, ⌈N / batchSize⌉ iterations each, sampling 'shuffle' unless
+   * given; evaluates at the end of every epoch (the last of those is `final`) and not by `evalEvery`.
+   */
+  epochs?: number;
   batchSize: number;
-  /** Evaluate at iteration 0 and every this many iterations after it; 0 = never. */
-  evalEvery: number;
+  /** Iterations mode: evaluate at iteration 0 and every this many iterations after it; 0 = never. */
+  evalEvery?: number;
+  /** Epochs mode: also evaluate before the first iteration (epoch 0). */
+  evalAtStart?: boolean;
+  /**
+   * Evaluate all but the final accuracies on the first this many train and test examples
+   * (the book's Trainer does this with 1000); the final evaluation always uses every example.
+   */
+  evalSamples?: number;
   /**
    * 'replacement': every batch is drawn uniformly with replacement (the book's loop);
    * 'shuffle': epochs over a fresh permutation, without replacement.
@@ -31,8 +44,11 @@ export interface Evaluation {
 }
 
 export interface TrainEvents {
+  /** After each minibatch step (batch end). */
   onIteration?(iteration: number, loss: number): void;
   onEvaluation?(evaluation: Evaluation): void;
+  /** After the last batch of each pass over the training set (epoch counts from 1); with its evaluation if one was made. */
+  onEpochEnd?(epoch: number, evaluation: Evaluation | undefined): void;
 }
 
 export interface TrainResult {
@@ -63,11 +79,17 @@ export function train(
   options: TrainOptions,
   events: TrainEvents = {},
 ): TrainResult {
-  const { iterations, batchSize, evalEvery, sampling = 'replacement' } = options;
+  const { batchSize, epochs } = options;
   const trainSet = data.train;
   const trainSize = trainSet.images.rows;
   if (trainSize === 0) throw new Error('train: the training set is empty');
-  const itersPerEpoch = Math.max(trainSize / batchSize, 1);
+  const byEpochs = epochs !== undefined;
+  if (byEpochs === (options.iterations !== undefined)) throw new Error('train: give either iterations or epochs');
+  // Iterations mode keeps the book's fractional epochs; epochs mode has a whole number of batches per epoch.
+  const itersPerEpoch = byEpochs ? Math.ceil(trainSize / batchSize) : Math.max(trainSize / batchSize, 1);
+  const iterations = byEpochs ? epochs * itersPerEpoch : options.iterations!;
+  const evalEvery = byEpochs ? 0 : (options.evalEvery ?? 0);
+  const sampling = options.sampling ?? (byEpochs ? 'shuffle' : 'replacement');
   const params = net.params();
   const loss = new Float32Array(iterations);
   const evaluations: Evaluation[] = [];
@@ -75,30 +97,46 @@ export function train(
   const start = now();
   let evaluateSeconds = 0;
 
-  const evaluate = (): { trainAccuracy: number; testAccuracy: number } => {
+  const evaluate = (all: boolean): { trainAccuracy: number; testAccuracy: number } => {
     const t0 = now();
-    const trainAccuracy = net.accuracy(trainSet.images, trainSet.labels);
-    const testAccuracy = net.accuracy(data.test.images, data.test.labels);
+    const limit = all ? Infinity : (options.evalSamples ?? Infinity);
+    const accuracyOn = (set: Dataset): number => {
+      const rows = Math.min(set.images.rows, limit);
+      return net.accuracy(rows < set.images.rows ? set.images.sliceRows(0, rows) : set.images, set.labels.subarray(0, rows));
+    };
+    const trainAccuracy = accuracyOn(trainSet);
+    const testAccuracy = accuracyOn(data.test);
     evaluateSeconds += now() - t0;
     return { trainAccuracy, testAccuracy };
   };
+  const record = (iteration: number, all: boolean): Evaluation => {
+    const evaluation = { epoch: iteration / itersPerEpoch, iteration, ...evaluate(all), elapsed: now() - start };
+    evaluations.push(evaluation);
+    events.onEvaluation?.(evaluation);
+    return evaluation;
+  };
 
+  if (byEpochs && options.evalAtStart) record(0, false);
+  let final: Evaluation | undefined;
   for (let i = 0; i < iterations; i++) {
-    if (evalEvery > 0 && i % evalEvery === 0) {
-      const evaluation = { epoch: i / itersPerEpoch, iteration: i, ...evaluate(), elapsed: now() - start };
-      evaluations.push(evaluation);
-      events.onEvaluation?.(evaluation);
-    }
+    if (evalEvery > 0 && i % evalEvery === 0) record(i, false);
     const { x, t } = batch.next();
     const batchLoss = net.backprop(x, t);
     if (!Number.isFinite(batchLoss)) throw new DivergenceError(i, batchLoss);
     optimizer.update(params);
     loss[i] = batchLoss;
     events.onIteration?.(i, batchLoss);
+    const epoch = Math.floor((i + 1) / itersPerEpoch);
+    if (epoch > Math.floor(i / itersPerEpoch)) {
+      const evaluation = byEpochs ? record(i + 1, i + 1 === iterations) : undefined;
+      if (evaluation) final = evaluation;
+      events.onEpochEnd?.(epoch, evaluation);
+    }
   }
-  const final = evaluate();
+  // Epochs mode: the last epoch's evaluation used every example and is the final one.
+  const { trainAccuracy, testAccuracy } = final ?? evaluate(true);
   const total = now() - start;
-  return { evaluations, loss, final, seconds: { train: total - evaluateSeconds, evaluate: evaluateSeconds } };
+  return { evaluations, loss, final: { trainAccuracy, testAccuracy }, seconds: { train: total - evaluateSeconds, evaluate: evaluateSeconds } };
 }
 
 /** Copies minibatches out of a dataset into buffers it reuses. */
