@@ -88,7 +88,9 @@ export function train(
   // Iterations mode keeps the book's fractional epochs; epochs mode has a whole number of batches per epoch.
   const itersPerEpoch = byEpochs ? Math.ceil(trainSize / batchSize) : Math.max(trainSize / batchSize, 1);
   const iterations = byEpochs ? epochs * itersPerEpoch : options.iterations!;
-  const evalEvery = byEpochs ? 0 : (options.evalEvery ?? 0);
+  // Epochs mode evaluates when an epoch's last batch is done, i.e. before the next epoch's first.
+  const evalEvery = byEpochs ? itersPerEpoch : (options.evalEvery ?? 0);
+  const evalAtStart = byEpochs ? options.evalAtStart === true : true;
   const sampling = options.sampling ?? (byEpochs ? 'shuffle' : 'replacement');
   const params = net.params();
   const loss = new Float32Array(iterations);
@@ -109,34 +111,31 @@ export function train(
     evaluateSeconds += now() - t0;
     return { trainAccuracy, testAccuracy };
   };
-  const record = (iteration: number, all: boolean): Evaluation => {
-    const evaluation = { epoch: iteration / itersPerEpoch, iteration, ...evaluate(all), elapsed: now() - start };
+  const record = (iteration: number, accuracies: { trainAccuracy: number; testAccuracy: number }): Evaluation => {
+    const evaluation = { epoch: iteration / itersPerEpoch, iteration, ...accuracies, elapsed: now() - start };
     evaluations.push(evaluation);
     events.onEvaluation?.(evaluation);
+    if (byEpochs && iteration > 0) events.onEpochEnd?.(evaluation.epoch, evaluation);
     return evaluation;
   };
 
-  if (byEpochs && options.evalAtStart) record(0, false);
-  let final: Evaluation | undefined;
   for (let i = 0; i < iterations; i++) {
-    if (evalEvery > 0 && i % evalEvery === 0) record(i, false);
+    if (evalEvery > 0 && i % evalEvery === 0 && (i > 0 || evalAtStart)) record(i, evaluate(false));
     const { x, t } = batch.next();
     const batchLoss = net.backprop(x, t);
     if (!Number.isFinite(batchLoss)) throw new DivergenceError(i, batchLoss);
     optimizer.update(params);
     loss[i] = batchLoss;
     events.onIteration?.(i, batchLoss);
-    const epoch = Math.floor((i + 1) / itersPerEpoch);
-    if (epoch > Math.floor(i / itersPerEpoch)) {
-      const evaluation = byEpochs ? record(i + 1, i + 1 === iterations) : undefined;
-      if (evaluation) final = evaluation;
-      events.onEpochEnd?.(epoch, evaluation);
+    if (!byEpochs && Math.floor((i + 1) / itersPerEpoch) > Math.floor(i / itersPerEpoch)) {
+      events.onEpochEnd?.(Math.floor((i + 1) / itersPerEpoch), undefined);
     }
   }
-  // Epochs mode: the last epoch's evaluation used every example and is the final one.
-  const { trainAccuracy, testAccuracy } = final ?? evaluate(true);
+  const final = evaluate(true);
+  // Epochs mode: the final evaluation is also the last epoch's.
+  if (byEpochs && iterations > 0) record(iterations, final);
   const total = now() - start;
-  return { evaluations, loss, final: { trainAccuracy, testAccuracy }, seconds: { train: total - evaluateSeconds, evaluate: evaluateSeconds } };
+  return { evaluations, loss, final, seconds: { train: total - evaluateSeconds, evaluate: evaluateSeconds } };
 }
 
 /** Copies minibatches out of a dataset into buffers it reuses. */
