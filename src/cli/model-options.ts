@@ -176,7 +176,11 @@ export interface ResolvedRun {
 }
 
 /** Fills every setting from the options, or else from the model kind's defaults; refuses what does not apply. */
-export function resolveRun(choice: ModelChoice, options: ModelCliOptions, data: { inputShape: readonly number[]; classes: number; trainSize: number }): ResolvedRun {
+export function resolveRun(
+  choice: ModelChoice,
+  options: ModelCliOptions,
+  data: { inputShape: readonly number[]; imageShape: readonly number[]; classes: number; trainSize: number },
+): ResolvedRun {
   const kind = choice.kind;
   const defaults = MODEL_DEFAULTS[kind === 'file' ? 'mlp' : kind];
   const refuse = (option: string, why: string): never => {
@@ -226,7 +230,7 @@ export function resolveRun(choice: ModelChoice, options: ModelCliOptions, data: 
     case 'file':
       spec = choice.spec!;
       if (sizeOf(spec.inputShape) !== inputSize) {
-        refuse(`--model ${choice.file}`, `inputShape [${spec.inputShape.join(', ')}] does not fit the data's ${data.inputShape.join('×')} images`);
+        refuse(`--model ${choice.file}`, `inputShape [${spec.inputShape.join(', ')}] does not fit the data's ${data.imageShape.join('×')} images`);
       }
       break;
   }
@@ -260,7 +264,7 @@ export function resolveRun(choice: ModelChoice, options: ModelCliOptions, data: 
   const layers = spec.layers.map((l) => describeLayer(l)).join(' → ');
   const summary = `${kind === 'file' ? choice.file : kind}: ${spec.inputShape.join('×')} → ${layers}; ${optimizerName} lr ${lr}${
     lrDecay !== 1 ? ` ×${lrDecay}/epoch` : ''
-  }, init ${init}${weightDecay ? `, weight decay ${weightDecay}` : ''}, ${byEpochs ? `${epochs} epoch${epochs === 1 ? "" : "s"}` : `${iterations} iterations`}, batch ${batchSize}`;
+  }, init ${init}${weightDecay ? `, weight decay ${weightDecay}` : ''}, ${byEpochs ? `${epochs} epoch${epochs === 1 ? '' : 's'}` : `${iterations} iterations`}, batch ${batchSize}`;
   return { spec, init, weightDecay, optimizer, lrDecay, schedule, config, summary };
 }
 

@@ -53,7 +53,7 @@ export async function runTrain(options: TrainCliOptions): Promise<void> {
   const trainSize = data.train.images.rows;
   if (trainSize === 0) throw new InputError(`${data.source}: the training set holds no images`);
   const inputShape = data.train.images.shape.slice(1);
-  const run = resolveRun(model, options, { inputShape, classes: data.classes, trainSize });
+  const run = resolveRun(model, options, { inputShape, imageShape: data.imageShape, classes: data.classes, trainSize });
   const config = {
     ...run.config,
     seed: options.seed,
