@@ -1,6 +1,8 @@
 // The training loop of the book's chapter 5, with events instead of prints:
 //   repeat: draw a minibatch → backprop → optimizer step;
 //   every `evalEvery` iterations (and at iteration 0): accuracy on the full train and test sets.
+// Or, as the book's chapter 7 Trainer: a number of epochs, each a fresh shuffle of the
+// training set, with an evaluation after every epoch.
 
 import type { Dataset } from '../data/dataset.js';
 import type { LayerNet } from '../nets/layer-net.js';
@@ -14,6 +16,7 @@ export interface TrainOptions {
   /**
    * Passes over the training set, ⌈N / batchSize⌉ iterations each, sampling 'shuffle' unless
    * given; evaluates at the end of every epoch (the last of those is `final`) and not by `evalEvery`.
+   * (When batchSize does not divide N, an epoch's last batch takes its rest from the next shuffle.)
    */
   epochs?: number;
   batchSize: number;
