@@ -10,7 +10,7 @@ import { buildNet } from '../nets/spec.js';
 import { useBackend } from '../tensor/kernels/select.js';
 import { Rng } from '../tensor/rng.js';
 import { DivergenceError, train, type Evaluation, type TrainResult } from '../train/trainer.js';
-import { writeRunCharts } from './run-charts.js';
+import { writeTrainingCharts } from '../report/training-charts.js';
 import { makeFolder, newRunFolder, writeFileAtomic } from './files.js';
 import { loadData } from './load-data.js';
 import { addBackendOptions, addDataOptions, nonNegativeInt, positiveInt, positiveNumber, seedNumber, type BackendChoice, type DataOptions } from './options.js';
@@ -106,7 +106,7 @@ export async function runTrain(options: TrainCliOptions): Promise<void> {
     seconds,
   };
   try {
-    await writeRunCharts(out, metrics.evaluations, result.loss);
+    await writeTrainingCharts(out, metrics.evaluations, result.loss);
     seconds.total = (performance.now() - totalStart) / 1000;
     writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   } catch (error) {
