@@ -1,9 +1,10 @@
 // The chapter 6–7 options of `train` and the `compare` command, run as a user would.
 
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { readPngSize } from '../src/report/png-info.js';
 import { runCli, type CliResult } from './helpers/cli.js';
 import { tempFolder, writeSyntheticMnist } from './helpers/mnist-fixture.js';
 
@@ -54,4 +55,82 @@ describe('CLI: toolbox options refuse what does not fit, in one line, leaving no
       assert.ok(!existsSync(out), 'no output folder');
     });
   }
+});
+
+describe('CLI: toolbox runs end to end', () => {
+  const data = writeSyntheticMnist(tempFolder(), { train: 40, test: 12, size: 8, classes: 3 });
+  const common = ['--data', data, '--backend', 'js', '--seed', '4'];
+  const readMetrics = (out: string) => JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+
+  it('train --model cnn: epochs of shuffled batches, an evaluation per epoch, the last one final, charts', async () => {
+    const out = join(tempFolder(), 'run');
+    const result = await runCli(['train', '--model', 'cnn', '--epochs', '2', '--batch', '10', '--hidden', '6', ...common, '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    const metrics = readMetrics(out);
+    assert.equal(metrics.config.model, 'cnn');
+    assert.deepEqual(metrics.config.spec.inputShape, [1, 8, 8]);
+    assert.equal(metrics.config.optimizer, 'adam');
+    assert.equal(metrics.config.sampling, 'shuffle');
+    assert.deepEqual(metrics.evaluations.map((e: { epoch: number; iteration: number }) => [e.epoch, e.iteration]), [[1, 4], [2, 8]]);
+    const last = metrics.evaluations.at(-1);
+    assert.deepEqual(metrics.final, { trainAccuracy: last.trainAccuracy, testAccuracy: last.testAccuracy });
+    assert.equal(metrics.loss.length, 8);
+    for (const name of ['accuracy.png', 'loss.png']) assert.ok(readPngSize(readFileSync(join(out, name))).width > 400);
+    assert.match(result.stdout, /cnn: 1×8×8 → conv 16×3² pad 1 → relu → maxpool 2 → conv 32×3² pad 1/);
+    assert.match(result.stdout, /epoch +2 \| iter +8 \| train acc/);
+  });
+
+  it('train --model mlp with every regularizer and another optimizer records them in config', async () => {
+    const out = join(tempFolder(), 'run');
+    const args = ['--model', 'mlp', '--hidden', '8,8', '--batch-norm', '--dropout', '0.2', '--optimizer', 'momentum', '--momentum', '0.8', '--lr', '0.05', '--weight-decay', '0.01', '--init', 'xavier', '--epochs', '1', '--batch', '10'];
+    const result = await runCli(['train', ...args, ...common, '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    const { config } = readMetrics(out);
+    assert.deepEqual(
+      [config.hidden, config.batchNorm, config.dropout, config.optimizer, config.momentum, config.lr, config.weightDecay, config.init, config.epochs],
+      [[8, 8], true, 0.2, 'momentum', 0.8, 0.05, 0.01, 'xavier', 1],
+    );
+    assert.deepEqual(config.spec.layers.map((l: { type: string }) => l.type), ['affine', 'batchnorm', 'relu', 'dropout', 'affine', 'batchnorm', 'relu', 'dropout', 'affine']);
+  });
+
+  it('train --model FILE.json builds the spec; the same seed gives the same numbers (dropout included)', async () => {
+    const spec = join(tempFolder(), 'net.json');
+    writeFileSync(spec, JSON.stringify({ kind: 'custom', inputShape: [1, 8, 8], layers: [
+      { type: 'conv', filters: 3, size: 3, stride: 2, pad: 1 }, { type: 'batchnorm' }, { type: 'relu' }, { type: 'maxpool', size: 2 },
+      { type: 'affine', units: 5 }, { type: 'relu' }, { type: 'dropout', ratio: 0.3 }, { type: 'affine', units: 3 }] }));
+    const run = async () => {
+      const out = join(tempFolder(), 'run');
+      const result = await runCli(['train', '--model', spec, '--epochs', '2', '--batch', '8', ...common, '--out', out]);
+      assert.equal(result.code, 0, result.stderr);
+      return readMetrics(out);
+    };
+    const [a, b] = await Promise.all([run(), run()]);
+    assert.equal(a.config.model, spec);
+    assert.deepEqual(a.loss, b.loss);
+    assert.deepEqual(a.final, b.final);
+  });
+
+  it('compare optimizers: one metrics.json per optimizer and one loss chart', async () => {
+    const out = join(tempFolder(), 'cmp');
+    const result = await runCli(['compare', 'optimizers', '--optimizers', 'sgd,adam', '--iters', '12', '--batch', '8', '--hidden', '6,6', ...common, '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(readdirSync(out).sort(), ['adam', 'loss.png', 'sgd']);
+    for (const name of ['sgd', 'adam']) {
+      const metrics = readMetrics(join(out, name));
+      assert.equal(metrics.config.optimizer, name);
+      assert.equal(metrics.loss.length, 12);
+    }
+    // Same seed: both runs start from the same weights, so their first losses agree.
+    assert.equal(readMetrics(join(out, 'sgd')).loss[0], readMetrics(join(out, 'adam')).loss[0]);
+    assert.ok(readPngSize(readFileSync(join(out, 'loss.png'))).width > 400);
+    assert.match(result.stdout, /^sgd +\| final loss [\d.]+ \(mean of last 100\) \| train acc/m);
+  });
+
+  it('compare init: std 0.01, Xavier and He', async () => {
+    const out = join(tempFolder(), 'cmp');
+    const result = await runCli(['compare', 'init', '--iters', '6', '--batch', '8', '--hidden', '6', ...common, '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(readdirSync(out).sort(), ['he', 'loss.png', 'std-0.01', 'xavier']);
+    assert.deepEqual(['std-0.01', 'xavier', 'he'].map((name) => readMetrics(join(out, name)).config.init), [0.01, 'xavier', 'he']);
+  });
 });

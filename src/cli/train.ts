@@ -78,7 +78,7 @@ export async function runTrain(options: TrainCliOptions): Promise<void> {
   console.log(`data: ${data.source} (${trainSize} train, ${data.test.images.rows} test); backend ${backend.name}`);
 
   const startLr = optimizer.lr;
-  const sampled = schedule.evalSamples !== undefined ? ` (first ${schedule.evalSamples} images)` : '';
+  const sampled = (schedule.evalSamples ?? Infinity) < Math.max(trainSize, data.test.images.rows) ? ` (on the first ${schedule.evalSamples} images)` : '';
   const progress = createProgress(iterations);
   let result: TrainResult;
   try {
