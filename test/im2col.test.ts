@@ -33,23 +33,24 @@ const cases = [
 ];
 
 for (const c of cases) {
-  test(`im2col · Wᵀ equals the naive convolution: ${c.name}`, () => {
+  test(`W · im2col equals the naive convolution: ${c.name}`, () => {
     const rng = new Rng(7);
     const N = 2;
     const FN = 4;
     const g = convGeometry({ channels: c.C, height: c.H, width: c.W }, { height: c.F, width: c.F }, c.S, c.P);
     const x = Float64Array.from({ length: N * c.C * c.H * c.W }, () => rng.normal());
     const W = Float64Array.from({ length: FN * c.C * c.F * c.F }, () => rng.normal());
-    const rows = N * g.outHeight * g.outWidth;
+    const positions = g.outHeight * g.outWidth;
+    const columns = N * positions;
     const width = c.C * c.F * c.F;
-    const col = new Float64Array(rows * width);
+    const col = Float64Array.from({ length: width * columns }, () => Number.NaN); // im2col must write every entry
     im2col(x, N, g, col);
     const expected = naiveConv(x, N, g, W, FN);
     for (let n = 0; n < N; n++)
-      for (let p = 0; p < g.outHeight * g.outWidth; p++)
+      for (let p = 0; p < positions; p++)
         for (let f = 0; f < FN; f++) {
           let sum = 0;
-          for (let k = 0; k < width; k++) sum += col[(n * g.outHeight * g.outWidth + p) * width + k]! * W[f * width + k]!;
+          for (let k = 0; k < width; k++) sum += W[f * width + k]! * col[k * columns + n * positions + p]!;
           const want = expected[(n * FN + f) * g.outHeight * g.outWidth + p]!;
           assert.ok(Math.abs(sum - want) < 1e-12, `n ${n} f ${f} position ${p}: ${sum} vs ${want}`);
         }

@@ -30,15 +30,16 @@ test('gradient check: convolution with stride 2 and pad 1 feeding a convolution 
   assertGradientsMatch(net, randomTensor([3, 2, 7, 6], rng), randomLabels(3, 4, rng));
 });
 
-test('gradient check: max pooling 2×2 stride 2, and overlapping 3×3 stride 2 pad 1, after a convolution', () => {
-  for (const pool of [{ type: 'maxpool', size: 2 }, { type: 'maxpool', size: 3, stride: 2, pad: 1 }]) {
+test('gradient check: max pooling 2×2 stride 2 (even and odd inputs), and overlapping 3×3 stride 2 pad 1, after a convolution', () => {
+  // pad 1 keeps 8×8; pad 0 gives 6×6; size 7 input with pad 0 gives an odd 5×5 that 2×2 windows do not cover.
+  for (const [pool, size, pad] of [[{ type: 'maxpool', size: 2 }, 8, 1], [{ type: 'maxpool', size: 2 }, 7, 0], [{ type: 'maxpool', size: 3, stride: 2, pad: 1 }, 8, 0]] as const) {
     const rng = new Rng(3);
     const net = net64({
       kind: 'custom',
-      inputShape: [1, 8, 8],
-      layers: [{ type: 'conv', filters: 2, size: 3, pad: 1 }, pool, { type: 'relu' }, { type: 'affine', units: 3 }],
+      inputShape: [1, size, size],
+      layers: [{ type: 'conv', filters: 2, size: 3, pad }, pool, { type: 'relu' }, { type: 'affine', units: 3 }],
     });
-    assertGradientsMatch(net, randomTensor([2, 1, 8, 8], rng), randomLabels(2, 3, rng));
+    assertGradientsMatch(net, randomTensor([2, 1, size, size], rng), randomLabels(2, 3, rng));
   }
 });
 

@@ -1,8 +1,9 @@
 // Convolution (cross-correlation, as in the book) of an N×C×H×W input with FN filters
 // W (FN×C×FH×FW) and biases b (FN), stride S, zero padding P:
 //   out[n, f, oy, ox] = Σ_{c,fy,fx} W[f, c, fy, fx] · x[n, c, oy·S + fy − P, ox·S + fx − P] + b[f]
-// computed as one matrix product over im2col's rows:  outRows = col · Wᵀ  ((N·OH·OW) × FN)
-//   ∂L/∂W = doutRowsᵀ · col      ∂L/∂b = Σ_rows doutRows      ∂L/∂x = col2im(doutRows · W)
+// computed as one matrix product over im2col's columns (one per output position):
+//   outT = W · col   (FN × N·OH·OW), then out[n, f, :] = outT[f, n·OH·OW …] + b[f]
+//   ∂L/∂W = doutT · colᵀ      ∂L/∂b = Σ_columns doutT      ∂L/∂x = col2im(Wᵀ · doutT)
 
 import { kernels } from '../tensor/kernels/kernels.js';
 import { reuse, type Data, type Tensor } from '../tensor/tensor.js';
@@ -28,9 +29,9 @@ export class Convolution implements Layer {
   /** im2col of the last training-mode input, kept for ∂L/∂W. */
   private col: Tensor | undefined;
   private colFor: Tensor | undefined;
-  private outRows: Tensor | undefined;
+  private outT: Tensor | undefined;
   private out: Tensor | undefined;
-  private doutRows: Tensor | undefined;
+  private doutT: Tensor | undefined;
   private dcol: Tensor | undefined;
   private dx: Tensor | undefined;
 
@@ -70,13 +71,14 @@ export class Convolution implements Layer {
     const out = (this.out = reuse(this.out, [N, FN, g.outHeight, g.outWidth], x.dtype));
     // Training keeps the whole batch's col for backward; inference needs it only briefly.
     const block = training ? Math.max(N, 1) : Math.max(1, Math.min(N, Math.floor(BLOCK_VALUES / (positions * width))));
-    const col = (this.col = reuse(this.col, [block * positions, width], x.dtype));
-    const outRows = (this.outRows = reuse(this.outRows, [block * positions, FN], x.dtype));
     for (let start = 0; start < N; start += block) {
       const images = Math.min(block, N - start);
+      const columns = images * positions;
+      const col = (this.col = reuse(this.col, [width, columns], x.dtype));
+      const outT = (this.outT = reuse(this.outT, [FN, columns], x.dtype));
       im2col(x.data.subarray(start * imageSize, (start + images) * imageSize), images, g, col.data);
-      kernels().gemm(col.data, this.W.value.data, outRows.data, images * positions, FN, width, { transB: true });
-      rowsToChannels(outRows.data, this.b.value.data, out.data.subarray(start * FN * positions), images, positions, FN);
+      kernels().gemm(this.W.value.data, col.data, outT.data, FN, columns, width);
+      filtersToImages(outT.data, this.b.value.data, out.data.subarray(start * FN * positions), images, positions, FN);
     }
     this.colFor = training ? x : undefined;
     return out;
@@ -89,17 +91,15 @@ export class Convolution implements Layer {
     if (!x || !g || !col || this.colFor !== x) throw new Error(`${this.name}: backward needs a training-mode forward first`);
     const N = x.shape[0]!;
     const FN = this.filters;
-    const positions = g.outHeight * g.outWidth;
     const width = g.channels * g.filterHeight * g.filterWidth;
-    const rows = N * positions;
+    const columns = N * g.outHeight * g.outWidth;
     const k = kernels();
-    const doutRows = (this.doutRows = reuse(this.doutRows, [rows, FN], dout.dtype));
-    channelsToRows(dout.data, doutRows.data, N, positions, FN);
-    k.sumRows(doutRows.data, this.b.grad.data, rows, FN);
-    k.gemm(doutRows.data, col.data, this.W.grad.data, FN, width, rows, { transA: true });
+    const doutT = (this.doutT = reuse(this.doutT, [FN, columns], dout.dtype));
+    imagesToFilters(dout.data, doutT.data, this.b.grad.data, N, g.outHeight * g.outWidth, FN);
+    k.gemm(doutT.data, col.data, this.W.grad.data, FN, width, columns, { transB: true });
     if (!needInputGradient) return undefined;
-    const dcol = (this.dcol = reuse(this.dcol, [rows, width], dout.dtype));
-    k.gemm(doutRows.data, this.W.value.data, dcol.data, rows, width, FN);
+    const dcol = (this.dcol = reuse(this.dcol, [width, columns], dout.dtype));
+    k.gemm(this.W.value.data, doutT.data, dcol.data, width, columns, FN, { transA: true });
     const dx = (this.dx = reuse(this.dx, x.shape, x.dtype));
     col2im(dcol.data, N, g, dx.data);
     return dx;
@@ -121,27 +121,30 @@ export class Convolution implements Layer {
   }
 }
 
-/** out[n, f, p] = rows[n·P + p, f] + b[f]: from im2col's row order back to N×FN×OH×OW. */
-function rowsToChannels(rows: Data, b: Data, out: Data, images: number, positions: number, filters: number): void {
+/** out[n, f, :] = outT[f, n·P … n·P + P) + b[f]: contiguous runs of P positions. */
+function filtersToImages(outT: Data, b: Data, out: Data, images: number, positions: number, filters: number): void {
+  const columns = images * positions;
   for (let n = 0; n < images; n++) {
-    const image = n * filters * positions;
-    const from = n * positions * filters;
     for (let f = 0; f < filters; f++) {
       const bias = b[f]!;
-      const to = image + f * positions;
-      for (let p = 0, r = from + f; p < positions; p++, r += filters) out[to + p] = rows[r]! + bias;
+      const from = f * columns + n * positions;
+      const to = (n * filters + f) * positions;
+      for (let p = 0; p < positions; p++) out[to + p] = outT[from + p]! + bias;
     }
   }
 }
 
-/** rows[n·P + p, f] = dout[n, f, p]. */
-function channelsToRows(dout: Data, rows: Data, images: number, positions: number, filters: number): void {
+/** doutT[f, n·P + p] = dout[n, f, p], and db[f] = Σ_{n,p} dout[n, f, p]. */
+function imagesToFilters(dout: Data, doutT: Data, db: Data, images: number, positions: number, filters: number): void {
+  const columns = images * positions;
+  db.fill(0);
   for (let n = 0; n < images; n++) {
-    const image = n * filters * positions;
-    const to = n * positions * filters;
     for (let f = 0; f < filters; f++) {
-      const from = image + f * positions;
-      for (let p = 0, r = to + f; p < positions; p++, r += filters) rows[r] = dout[from + p]!;
+      const from = (n * filters + f) * positions;
+      const to = f * columns + n * positions;
+      let sum = 0;
+      for (let p = 0; p < positions; p++) sum += doutT[to + p] = dout[from + p]!;
+      db[f] += sum;
     }
   }
 }

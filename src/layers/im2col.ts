@@ -1,11 +1,14 @@
 // im2col / col2im: convolution as one matrix product.
 //
-// im2col lays every receptive field of an N×C×H×W input out as one row:
-//   col[(n·OH·OW + oy·OW + ox), (c·FH + fy)·FW + fx] = x[n, c, oy·S + fy − P, ox·S + fx − P]
+// im2col lays every receptive field of an N×C×H×W input out as one column:
+//   col[(c·FH + fy)·FW + fx, n·OH·OW + oy·OW + ox] = x[n, c, oy·S + fy − P, ox·S + fx − P]
 // (zero where the index falls into the padding), so that a convolution with filters
-// W (FN × C·FH·FW) is col · Wᵀ. col2im is its adjoint: every col entry is added back onto
+// W (FN × C·FH·FW) is W · col. col2im is its adjoint: every col entry is added back onto
 // the input pixel it was read from (pixels shared by overlapping windows sum their gradients).
 //   OH = (H + 2P − FH) / S + 1      OW = (W + 2P − FW) / S + 1
+// NOTE: the book's col is the transpose of this one (a row per receptive field). Columns
+// make both loops copy whole image rows (runs of OW pixels instead of FW), and the product
+// lands channel-major, so the N×FN×OH×OW output is a copy of contiguous runs, not a transpose.
 
 import type { Data } from '../tensor/tensor.js';
 
@@ -36,35 +39,38 @@ export function convGeometry(
   return { channels, height, width, filterHeight: filter.height, filterWidth: filter.width, stride, pad, outHeight, outWidth };
 }
 
-/** Fills col ((images·OH·OW) × (C·FH·FW)) from x (images × C × H × W). */
+/** The range of ox whose pixel ox·S + fx − P lies inside a row of width W. */
+function insideColumns(fx: number, g: ConvGeometry): [number, number] {
+  const { width: W, stride: S, pad: P, outWidth: OW } = g;
+  const low = Math.min(OW, Math.max(0, Math.ceil((P - fx) / S)));
+  const high = Math.max(low, Math.min(OW, Math.floor((W - 1 + P - fx) / S) + 1));
+  return [low, high];
+}
+
+/** Fills col ((C·FH·FW) × (images·OH·OW)) from x (images × C × H × W). */
 export function im2col(x: Data, images: number, g: ConvGeometry, col: Data): void {
   const { channels: C, height: H, width: W, filterHeight: FH, filterWidth: FW, stride: S, pad: P, outHeight: OH, outWidth: OW } = g;
   const plane = H * W;
   let out = 0;
-  for (let n = 0; n < images; n++) {
-    const image = n * C * plane;
-    for (let oy = 0; oy < OH; oy++) {
-      const y0 = oy * S - P;
-      for (let ox = 0; ox < OW; ox++) {
-        const x0 = ox * S - P;
-        const inside = x0 >= 0 && x0 + FW <= W;
-        for (let c = 0; c < C; c++) {
-          const channel = image + c * plane;
-          for (let fy = 0; fy < FH; fy++) {
-            const y = y0 + fy;
+  for (let c = 0; c < C; c++) {
+    for (let fy = 0; fy < FH; fy++) {
+      for (let fx = 0; fx < FW; fx++) {
+        const [low, high] = insideColumns(fx, g);
+        for (let n = 0; n < images; n++) {
+          const channel = (n * C + c) * plane;
+          for (let oy = 0; oy < OH; oy++) {
+            const y = oy * S + fy - P;
             if (y < 0 || y >= H) {
-              for (let fx = 0; fx < FW; fx++) col[out++] = 0;
+              col.fill(0, out, out + OW);
+              out += OW;
               continue;
             }
-            const row = channel + y * W + x0;
-            if (inside) {
-              for (let fx = 0; fx < FW; fx++) col[out++] = x[row + fx]!;
-            } else {
-              for (let fx = 0; fx < FW; fx++) {
-                const xx = x0 + fx;
-                col[out++] = xx >= 0 && xx < W ? x[row + fx]! : 0;
-              }
-            }
+            const row = channel + y * W + fx - P;
+            let ox = 0;
+            for (; ox < low; ox++) col[out++] = 0;
+            if (S === 1) for (; ox < high; ox++) col[out++] = x[row + ox]!;
+            else for (; ox < high; ox++) col[out++] = x[row + ox * S]!;
+            for (; ox < OW; ox++) col[out++] = 0;
           }
         }
       }
@@ -78,30 +84,18 @@ export function col2im(col: Data, images: number, g: ConvGeometry, dx: Data): vo
   const plane = H * W;
   dx.fill(0, 0, images * C * plane);
   let from = 0;
-  for (let n = 0; n < images; n++) {
-    const image = n * C * plane;
-    for (let oy = 0; oy < OH; oy++) {
-      const y0 = oy * S - P;
-      for (let ox = 0; ox < OW; ox++) {
-        const x0 = ox * S - P;
-        const inside = x0 >= 0 && x0 + FW <= W;
-        for (let c = 0; c < C; c++) {
-          const channel = image + c * plane;
-          for (let fy = 0; fy < FH; fy++) {
-            const y = y0 + fy;
-            if (y < 0 || y >= H) {
-              from += FW;
-              continue;
-            }
-            const row = channel + y * W + x0;
-            if (inside) {
-              for (let fx = 0; fx < FW; fx++) dx[row + fx] += col[from++]!;
-            } else {
-              for (let fx = 0; fx < FW; fx++, from++) {
-                const xx = x0 + fx;
-                if (xx >= 0 && xx < W) dx[row + fx] += col[from]!;
-              }
-            }
+  for (let c = 0; c < C; c++) {
+    for (let fy = 0; fy < FH; fy++) {
+      for (let fx = 0; fx < FW; fx++) {
+        const [low, high] = insideColumns(fx, g);
+        for (let n = 0; n < images; n++) {
+          const channel = (n * C + c) * plane;
+          for (let oy = 0; oy < OH; oy++, from += OW) {
+            const y = oy * S + fy - P;
+            if (y < 0 || y >= H) continue;
+            const row = channel + y * W + fx - P;
+            if (S === 1) for (let ox = low; ox < high; ox++) dx[row + ox] += col[from + ox]!;
+            else for (let ox = low; ox < high; ox++) dx[row + ox * S] += col[from + ox]!;
           }
         }
       }

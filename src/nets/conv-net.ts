@@ -1,8 +1,9 @@
 // The `cnn` model: convolution blocks, then one hidden Affine layer, then the output layer.
 //   for each block: Convolution → [BatchNorm] → Relu → max Pooling 2×2
 //   then Affine hidden → Relu → [Dropout] → Affine classes → SoftmaxWithLoss
-// The defaults are the CLI's `--model cnn`: small enough to train in minutes on two cores,
-// deep enough to pass 99% on MNIST test images.
+// The defaults are the CLI's `--model cnn`: 16 then 32 filters of 3×3 (pad 1, so pooling
+// halves 28 → 14 → 7), Affine 100, dropout 0.5: small enough to train in a few minutes on
+// two cores, deep enough to pass 99% on the MNIST test images.
 
 import { InputError } from '../errors.js';
 import type { LayerSpec, ModelSpec } from './spec.js';
@@ -20,17 +21,17 @@ export interface ConvNetSpecOptions {
   hiddenSize?: number;
   outputSize?: number;
   batchNorm?: boolean;
-  /** Dropout ratio after the hidden Affine layer's Relu; 0 = none. */
+  /** Dropout ratio after the hidden Affine layer's Relu (default 0.5); 0 = none. */
   dropout?: number;
 }
 
 export const DEFAULT_CONV_BLOCKS: readonly ConvBlock[] = [
-  { filters: 16, size: 5, pad: 2 },
-  { filters: 32, size: 5, pad: 2 },
+  { filters: 16, size: 3, pad: 1 },
+  { filters: 32, size: 3, pad: 1 },
 ];
 
 export function convNetSpec(options: ConvNetSpecOptions = {}): ModelSpec {
-  const { inputShape = [1, 28, 28], blocks = DEFAULT_CONV_BLOCKS, hiddenSize = 100, outputSize = 10, batchNorm = false, dropout = 0 } = options;
+  const { inputShape = [1, 28, 28], blocks = DEFAULT_CONV_BLOCKS, hiddenSize = 100, outputSize = 10, batchNorm = false, dropout = 0.5 } = options;
   if (!(dropout >= 0 && dropout < 1)) throw new InputError(`cnn: dropout ratio must be in [0, 1), got ${dropout}`);
   const layers: LayerSpec[] = [];
   for (const { filters, size, stride = 1, pad = 0 } of blocks) {
