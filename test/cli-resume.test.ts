@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pendingStatePath, readCheckpointModel, restoreCheckpointFiles, writeCheckpoint } from '../src/cli/checkpoint-files.js';
 import { readModelFile, trainingStatePath } from '../src/io/model-files-node.js';
+import { netTensors } from '../src/io/model-file.js';
 import { TwoLayerNet } from '../src/nets/two-layer-net.js';
 import { SGD } from '../src/optim/sgd.js';
 import { Rng } from '../src/tensor/rng.js';
@@ -19,7 +20,7 @@ const data = writeSyntheticMnist(join(root, 'data'), { train: 300, test: 60, siz
 const common = ['--data', data, '--hidden', '12', '--batch', '10', '--eval-every', '20', '--seed', '3', '--backend', 'js'];
 
 function tensors(path: string): Record<string, number[]> {
-  return Object.fromEntries(readModelFile(path).net.params().map((p) => [p.name, Array.from(p.value.data)]));
+  return Object.fromEntries(netTensors(readModelFile(path).net).map(([name, t]) => [name, Array.from(t.data)]));
 }
 
 async function train(args: string[]): Promise<void> {
@@ -47,6 +48,25 @@ describe('train checkpoints and --resume', () => {
     assert.deepEqual(b.evaluations, a.evaluations);
     assert.equal(b.config.resumedFrom.iteration, 30);
     assert.deepEqual(readModelFile(join(stopped, 'model.safetensors')).metrics, { iteration: 70, ...a.final });
+  });
+
+  it('an MLP with batch norm, dropout, Adam and a decaying learning rate resumes after epoch 1 to the 3-epoch run\'s weights', async () => {
+    const mlp = ['--data', data, '--model', 'mlp', '--hidden', '10,8', '--batch-norm', '--dropout', '0.2', '--lr-decay', '0.5', '--batch', '25', '--seed', '4', '--backend', 'js'];
+    const straight = join(root, 'mlp-straight');
+    const stopped = join(root, 'mlp-stopped');
+    for (const [out, epochs] of [[straight, '3'], [stopped, '1']] as const) {
+      const result = await runCli(['train', ...mlp, '--epochs', epochs, '--out', out]);
+      assert.equal(result.code, 0, result.stderr);
+    }
+    const resumed = await runCli(['train', '--resume', join(stopped, 'model.safetensors'), '--epochs', '3', '--data', data, '--backend', 'js']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const expected = tensors(join(straight, 'model.safetensors'));
+    assert.ok(Object.keys(expected).includes('runningVar1'));
+    assert.deepEqual(tensors(join(stopped, 'model.safetensors')), expected);
+    const a = JSON.parse(readFileSync(join(straight, 'metrics.json'), 'utf8'));
+    const b = JSON.parse(readFileSync(join(stopped, 'metrics.json'), 'utf8'));
+    assert.deepEqual(b.loss, a.loss);
+    assert.deepEqual(b.final, a.final);
   });
 
   it('a run killed half-way leaves a checkpoint that loads and resumes to the uninterrupted run\'s weights', async () => {

@@ -9,6 +9,8 @@ import { decodeSafetensors, encodeSafetensors } from '../src/io/safetensors.js';
 import { decodeTrainingState, encodeTrainingState } from '../src/io/training-state.js';
 import { buildNet, type ModelSpec } from '../src/nets/spec.js';
 import { TwoLayerNet } from '../src/nets/two-layer-net.js';
+import { multiLayerSpec } from '../src/nets/multi-layer-net.js';
+import { simpleConvSpec } from '../src/nets/simple-conv-net.js';
 import { Rng } from '../src/tensor/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
 
@@ -78,6 +80,35 @@ describe('model file: save and load', () => {
     assert.deepEqual(netTensors(mlp).map(([name]) => name), mlp.params().map((p) => p.name));
     const x = randomBatch(4, 6, 5);
     assert.deepEqual([...loadModel(saveModel(mlp)).predict(x).data], [...mlp.predict(x).data]);
+  });
+});
+
+describe('model file: nets with batch norm, dropout and convolution', () => {
+  it('an MLP with batch norm keeps gamma, beta and the running statistics under the net\'s names', () => {
+    const net = buildNet(multiLayerSpec({ inputSize: 10, hiddenSizes: [6, 5], outputSize: 3, batchNorm: true, dropout: 0.2 }), { rng: new Rng(2), init: 'he' });
+    net.predict(randomBatch(16, 10, 1), true); // training-mode passes move the running statistics
+    net.predict(randomBatch(16, 10, 2), true);
+    const bytes = saveModel(net);
+    const names = [...decodeSafetensors(bytes).tensors.keys()];
+    assert.deepEqual(names, ['W1', 'b1', 'gamma1', 'beta1', 'W2', 'b2', 'gamma2', 'beta2', 'W3', 'b3', 'runningMean1', 'runningVar1', 'runningMean2', 'runningVar2']);
+    const loaded = loadModel(bytes);
+    const x = randomBatch(4, 10, 3);
+    assert.deepEqual([...loaded.predict(x).data], [...net.predict(x).data]);
+    assert.throws(() => loadModelFile(tamper(bytes, (t) => (t.set('runningVar', t.get('runningVar2')!), t.delete('runningVar2'))), 'm.safetensors'), /missing tensor "runningVar2"/);
+  });
+
+  it('a conv spec asking for more weights than the file holds is refused before allocating them', () => {
+    const net = buildNet(simpleConvSpec({ filters: 2, hiddenSize: 4 }), { rng: new Rng(1) });
+    const bytes = tamper(saveModel(net), (_t, m) => m.set('spec', JSON.stringify(simpleConvSpec({ filters: 1 << 20, filterSize: 15 }))));
+    assert.throws(() => loadModelFile(bytes, 'm.safetensors'), /m\.safetensors: model spec: layer 0 \(conv\) needs more than the \d+ values available/);
+  });
+
+  it('the CNN gives identical outputs after a round trip', () => {
+    const net = buildNet(simpleConvSpec({ filters: 4, hiddenSize: 12 }), { rng: new Rng(5), init: 'he' });
+    const x = randomBatch(3, 784, 4).reshape([3, 1, 28, 28]);
+    const bytes = saveModel(net);
+    assert.deepEqual([...decodeSafetensors(bytes).tensors.get('W1')!.shape], [4, 1, 5, 5]);
+    assert.deepEqual([...loadModel(bytes).predict(x).data], [...net.predict(x).data]);
   });
 });
 

@@ -8,6 +8,7 @@ import { it } from 'node:test';
 import { saveModel } from '../src/io/model-file.js';
 import { decodeSafetensors } from '../src/io/safetensors.js';
 import { buildNet } from '../src/nets/spec.js';
+import { multiLayerSpec } from '../src/nets/multi-layer-net.js';
 import { TwoLayerNet } from '../src/nets/two-layer-net.js';
 import { Rng } from '../src/tensor/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
@@ -19,6 +20,13 @@ const skip = numpy.error || numpy.status !== 0 ? `python3 with numpy not availab
 
 for (const [title, makeNet] of [
   ['the two-layer net', () => new TwoLayerNet({ inputSize: 784, hiddenSize: 50, outputSize: 10, rng: new Rng(5), weightInitStd: 0.1 })],
+  ['an MLP with batch norm and dropout', () => {
+    const net = buildNet(multiLayerSpec({ inputSize: 40, hiddenSizes: [20, 12], outputSize: 5, batchNorm: true, dropout: 0.3 }), { rng: new Rng(7), init: 'he' });
+    const x = Tensor.zeros([32, 40]);
+    new Rng(8).fillNormal(x.data, 2);
+    for (let i = 0; i < 5; i++) net.predict(x, true); // move the running statistics off 0 and 1
+    return net;
+  }],
   ['a float64 sigmoid MLP', () => buildNet({ kind: 'mlp', inputShape: [20], layers: [{ type: 'affine', units: 9 }, { type: 'sigmoid' }, { type: 'affine', units: 4 }] }, { rng: new Rng(6), dtype: 'float64', init: 'xavier' })],
 ] as const) {
   it(`an independent python3 + numpy reader of the safetensors file gives the same forward pass: ${title}`, { skip }, (t) => {

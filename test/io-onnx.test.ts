@@ -4,6 +4,8 @@ import ort from 'onnxruntime-node';
 import { exportOnnx } from '../src/io/onnx.js';
 import { buildNet, registerLayer, type ModelSpec, type SpecNet } from '../src/nets/spec.js';
 import { TwoLayerNet } from '../src/nets/two-layer-net.js';
+import { multiLayerSpec } from '../src/nets/multi-layer-net.js';
+import { simpleConvSpec } from '../src/nets/simple-conv-net.js';
 import { Rng } from '../src/tensor/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
 
@@ -33,6 +35,13 @@ async function compare(net: SpecNet, rows = 16): Promise<{ logits: number; proba
   return { logits: logitDiff, probabilities: probabilityDiff };
 }
 
+/** Moves every BatchNorm's γ, β and running statistics away from their initial 1s and 0s, as training would. */
+function perturbBatchNorm(net: SpecNet, seed: number): void {
+  const rng = new Rng(seed);
+  for (const p of net.params()) if (/^(gamma|beta)\d/.test(p.name)) for (let i = 0; i < p.value.size; i++) p.value.data[i] = (p.name.startsWith('gamma') ? 1 : 0) + 0.5 * rng.normal();
+  for (const b of net.buffers()) for (let i = 0; i < b.value.size; i++) b.value.data[i] = b.name.startsWith('runningVar') ? 0.2 + rng.uniform() : 0.3 * rng.normal();
+}
+
 describe('ONNX export runs in onnxruntime with the same outputs', () => {
   it('the two-layer net (784-50-10)', async (t) => {
     const net = new TwoLayerNet({ inputSize: 784, hiddenSize: 50, outputSize: 10, rng: new Rng(1), weightInitStd: 0.1 });
@@ -44,6 +53,44 @@ describe('ONNX export runs in onnxruntime with the same outputs', () => {
   it('a sigmoid MLP over 1×28×28 input (flattened before the first Gemm)', async (t) => {
     const spec: ModelSpec = { kind: 'mlp', inputShape: [1, 28, 28], layers: [{ type: 'affine', units: 30 }, { type: 'sigmoid' }, { type: 'affine', units: 20 }, { type: 'relu' }, { type: 'affine', units: 10 }] };
     const diff = await compare(buildNet(spec, { rng: new Rng(2), init: 'xavier' }));
+    t.diagnostic(`max |diff| logits ${diff.logits.toExponential(2)}, probabilities ${diff.probabilities.toExponential(2)}`);
+    assert.ok(diff.logits < 1e-5 && diff.probabilities < 1e-5, JSON.stringify(diff));
+  });
+
+  it('an MLP with batch norm and dropout (784-100-100-10, He)', async (t) => {
+    const spec = multiLayerSpec({ inputSize: 784, hiddenSizes: [100, 100], outputSize: 10, batchNorm: true, dropout: 0.3 });
+    const net = buildNet(spec, { rng: new Rng(3), init: 'he' });
+    perturbBatchNorm(net, 4);
+    const diff = await compare(net);
+    t.diagnostic(`max |diff| logits ${diff.logits.toExponential(2)}, probabilities ${diff.probabilities.toExponential(2)}`);
+    assert.ok(diff.logits < 1e-5 && diff.probabilities < 1e-5, JSON.stringify(diff));
+  });
+
+  it('the CNN (SimpleConvNet: conv 30×5×5 → relu → maxpool 2 → affine 100 → relu → affine 10)', async (t) => {
+    const net = buildNet(simpleConvSpec(), { rng: new Rng(5), init: 'he' });
+    const diff = await compare(net, 8);
+    t.diagnostic(`max |diff| logits ${diff.logits.toExponential(2)}, probabilities ${diff.probabilities.toExponential(2)}`);
+    assert.ok(diff.logits < 1e-5 && diff.probabilities < 1e-5, JSON.stringify(diff));
+  });
+
+  it('a CNN with stride, padding, 4-D batch norm and a padded, overlapping max pool', async (t) => {
+    const spec: ModelSpec = {
+      kind: 'custom',
+      inputShape: [2, 13, 11],
+      layers: [
+        { type: 'conv', filters: 6, size: 3, stride: 2, pad: 1 },
+        { type: 'batchnorm' },
+        { type: 'relu' },
+        { type: 'maxpool', size: 3, stride: 2, pad: 1 },
+        { type: 'conv', filters: 4, size: 2, stride: 1, pad: 0 },
+        { type: 'sigmoid' },
+        { type: 'dropout', ratio: 0.2 },
+        { type: 'affine', units: 5 },
+      ],
+    };
+    const net = buildNet(spec, { rng: new Rng(6), init: 'he' });
+    perturbBatchNorm(net, 7);
+    const diff = await compare(net, 6);
     t.diagnostic(`max |diff| logits ${diff.logits.toExponential(2)}, probabilities ${diff.probabilities.toExponential(2)}`);
     assert.ok(diff.logits < 1e-5 && diff.probabilities < 1e-5, JSON.stringify(diff));
   });

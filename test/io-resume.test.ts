@@ -11,7 +11,11 @@ import { TwoLayerNet } from '../src/nets/two-layer-net.js';
 import { SGD } from '../src/optim/sgd.js';
 import { Rng } from '../src/tensor/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
-import { checkpointState, restoreCheckpoint } from '../src/train/checkpoint.js';
+import { checkpointState, layerRandomStreams, restoreCheckpoint } from '../src/train/checkpoint.js';
+import { buildNet } from '../src/nets/spec.js';
+import { multiLayerSpec } from '../src/nets/multi-layer-net.js';
+import { createOptimizer } from '../src/optim/factory.js';
+import { netTensors } from '../src/io/model-file.js';
 import { train, type TrainOptions } from '../src/train/trainer.js';
 
 function syntheticSet(rows: number, seed: number): Dataset {
@@ -88,6 +92,59 @@ for (const sampling of ['replacement', 'shuffle'] as const) {
     });
   });
 }
+
+describe('resume: an MLP with batch norm and dropout, trained by Adam, in epochs', () => {
+  const spec = multiLayerSpec({ inputSize: 16, hiddenSizes: [10, 8], outputSize: 3, batchNorm: true, dropout: 0.25 });
+  const options: TrainOptions = { epochs: 6, batchSize: 8 };
+  const fresh = () => {
+    const rng = new Rng(4);
+    return { net: buildNet(spec, { rng, init: 'he' }), rng, optimizer: createOptimizer('adam', { lr: 0.01 }) };
+  };
+  const everything = (net: SpecNet) => netTensors(net).map(([name, t]) => [name, Array.from(t.data)]);
+
+  it('resumed after epoch 2 ends with the same weights, running statistics, Adam state and loss', () => {
+    const straight = fresh();
+    const reference = train(straight.net, straight.optimizer, data, straight.rng, options);
+
+    const first = fresh();
+    let saved: { model: Uint8Array; state: Uint8Array } | undefined;
+    class Stop extends Error {}
+    assert.throws(() =>
+      train(first.net, first.optimizer, data, first.rng, options, {
+        onEvaluation: (evaluation, checkpoint) => {
+          if (evaluation.epoch !== 2) return;
+          saved = { model: saveModel(first.net, { iteration: checkpoint.iteration }), state: encodeTrainingState(checkpointState(checkpoint, first.optimizer, { training: first.rng, ...layerRandomStreams(first.net) })) };
+          throw new Stop();
+        },
+      }),
+    Stop);
+
+    const rng = new Rng(123);
+    const model = loadModelFile(saved!.model, 'model', { rng });
+    const optimizer = createOptimizer('adam', { lr: 0.01 });
+    const resume = restoreCheckpoint(decodeTrainingState(saved!.state), optimizer, { training: rng, ...layerRandomStreams(model.net) });
+    const resumed = train(model.net, optimizer, data, rng, { ...options, resume });
+
+    assert.deepEqual(everything(model.net), everything(straight.net));
+    assert.deepEqual(Object.keys(optimizer.state()), Object.keys(straight.optimizer.state()));
+    for (const [key, t] of Object.entries(optimizer.state())) assert.deepEqual(Array.from(t.data), Array.from(straight.optimizer.state()[key]!.data), key);
+    assert.deepEqual(Array.from(resumed.loss), Array.from(reference.loss));
+    assert.deepEqual(resumed.evaluations.map((e) => e.iteration), reference.evaluations.map((e) => e.iteration));
+  });
+
+  it('without the dropout streams the resumed run would differ (the test can fail)', () => {
+    const first = fresh();
+    const result = train(first.net, first.optimizer, data, first.rng, { ...options, epochs: 2 });
+    const state = decodeTrainingState(encodeTrainingState(checkpointState(result.end, first.optimizer, { training: first.rng })));
+    const rng = new Rng(0);
+    const model = loadModelFile(saveModel(first.net), 'model', { rng });
+    const optimizer = createOptimizer('adam', { lr: 0.01 });
+    train(model.net, optimizer, data, rng, { ...options, resume: restoreCheckpoint(state, optimizer, { training: rng }) });
+    const straight = fresh();
+    train(straight.net, straight.optimizer, data, straight.rng, options);
+    assert.notDeepEqual(everything(model.net), everything(straight.net));
+  });
+});
 
 describe('resume: a state that does not fit is refused', () => {
   const run = freshRun(1);

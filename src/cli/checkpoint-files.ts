@@ -23,6 +23,8 @@ export const MODEL_FILE = 'model.safetensors';
 export interface CheckpointInfo {
   config: unknown;
   metrics: unknown;
+  /** The run-defining options (see resume-options.ts). */
+  trainOptions?: unknown;
 }
 
 /** The random streams training draws from, by name; "training" is the batches' (and Dropout's) stream. */

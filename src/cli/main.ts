@@ -4,6 +4,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors.js';
+import { compareCommand } from './compare.js';
 import { evaluateCommand } from './evaluate.js';
 import { exportCommand } from './export.js';
 import { gradcheckCommand } from './gradcheck.js';
@@ -14,7 +15,7 @@ const program = new Command('scratchnet')
   .description('neural networks from scratch in TypeScript, trained by backpropagation')
   .exitOverride();
 
-for (const command of [trainCommand(), gradcheckCommand(), evaluateCommand(), predictCommand(), exportCommand()]) {
+for (const command of [trainCommand(), gradcheckCommand(), compareCommand(), evaluateCommand(), predictCommand(), exportCommand()]) {
   program.addCommand(command.exitOverride());
 }
 

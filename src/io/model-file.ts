@@ -20,6 +20,8 @@ export interface ModelInfo {
   metrics?: unknown;
   /** Training iterations behind these weights; a checkpoint's optimizer file must agree. */
   iteration?: number;
+  /** The options that define the training run (any JSON value), so it can be resumed. */
+  trainOptions?: unknown;
 }
 
 export interface LoadedModel {
@@ -28,36 +30,18 @@ export interface LoadedModel {
   readonly config: unknown;
   readonly metrics: unknown;
   readonly iteration: number | undefined;
+  readonly trainOptions: unknown;
   /** Every "__metadata__" entry, as stored. */
   readonly metadata: ReadonlyMap<string, string>;
 }
 
-/** State a layer keeps besides its trainable parameters (BatchNorm's running mean and variance). */
-interface LayerWithBuffers {
-  buffers(): { readonly name: string; readonly value: Tensor }[];
-}
-
-function hasBuffers(layer: object): layer is LayerWithBuffers {
-  return typeof (layer as Partial<LayerWithBuffers>).buffers === 'function';
-}
-
 /**
- * Every tensor that defines a trained net, in layer order: each layer with parameters gets
- * the next index i, and its parameters and buffers are named with it (W1, b1, …) — the
- * same names LayerNet.params() gives.
+ * Every tensor that defines a trained net: its parameters (W1, b1, gamma1, …) and the state
+ * some layers keep besides them (BatchNorm's runningMean1, runningVar1), under the names
+ * LayerNet gives them.
  */
 export function netTensors(net: LayerNet): [string, Tensor][] {
-  const named: [string, Tensor][] = [];
-  let index = 0;
-  for (const layer of net.layers) {
-    const own = layer.params();
-    const buffers = hasBuffers(layer) ? layer.buffers() : [];
-    if (own.length > 0) index++;
-    else if (buffers.length > 0) throw new Error(`${layer.name}: a layer with buffers but no parameters has no index to name them by`);
-    for (const p of own) named.push([`${p.name}${index}`, p.value]);
-    for (const b of buffers) named.push([`${b.name}${index}`, b.value]);
-  }
-  return named;
+  return [...net.params().map((p): [string, Tensor] => [p.name, p.value]), ...net.buffers().map((b): [string, Tensor] => [b.name, b.value])];
 }
 
 /** The model file's bytes: the net's tensors plus spec, config and metrics as metadata. */
@@ -70,6 +54,7 @@ export function saveModel(net: SpecNet, info: ModelInfo = {}): Uint8Array {
   if (info.config !== undefined) metadata.push(['config', JSON.stringify(info.config)]);
   if (info.metrics !== undefined) metadata.push(['metrics', JSON.stringify(info.metrics)]);
   if (info.iteration !== undefined) metadata.push(['iteration', String(info.iteration)]);
+  if (info.trainOptions !== undefined) metadata.push(['trainOptions', JSON.stringify(info.trainOptions)]);
   return encodeSafetensors(netTensors(net), metadata);
 }
 
@@ -140,7 +125,7 @@ export function loadModelFile(bytes: Uint8Array, source = 'model file', options:
   const iterationText = metadata.get('iteration');
   const iteration = iterationText === undefined ? undefined : Number(iterationText);
   if (iteration !== undefined && !(Number.isSafeInteger(iteration) && iteration >= 0)) fail(`metadata "iteration" must be a whole number, got ${JSON.stringify(iterationText)}`);
-  return { net, spec: spec as ModelSpec, config: optional('config'), metrics: optional('metrics'), iteration, metadata };
+  return { net, spec: spec as ModelSpec, config: optional('config'), metrics: optional('metrics'), iteration, trainOptions: optional('trainOptions'), metadata };
 }
 
 /** The net stored in a model file's bytes. */

@@ -6,11 +6,19 @@
 //   affine                  Flatten(axis 1) when the input has more than 2 dims, then
 //                           Gemm(x, W, b) = x · W + b
 //   relu / sigmoid          Relu / Sigmoid
+//   conv                    Conv(x, W, b), strides and pads from the layer
+//   maxpool                 MaxPool (padding cells never win, as in scratchnet's Pooling)
+//   batchnorm               BatchNormalization with the running mean and variance (inference mode)
+//   dropout                 nothing: inverted dropout is the identity at inference
 //   output "logits"         the scores scratchnet's predict() returns (before softmax)
 //   output "probabilities"  Softmax(logits) over the classes (unless probabilities: false)
 
 import onnxProto from 'onnx-proto';
+import { BatchNorm } from '../layers/batch-norm.js';
+import { Convolution } from '../layers/convolution.js';
 import type { Layer } from '../layers/layer.js';
+import { Pooling } from '../layers/pooling.js';
+import { paramIndexes } from '../nets/layer-net.js';
 import type { LayerSpec, SpecNet } from '../nets/spec.js';
 import { Tensor, type DType } from '../tensor/tensor.js';
 import { netTensors } from './model-file.js';
@@ -38,7 +46,7 @@ export interface LayerExport {
   readonly spec: LayerSpec;
   readonly input: string;
   readonly inputShape: readonly number[];
-  /** Position among the layers with parameters, from 1: the suffix of its tensor names. */
+  /** The suffix of its tensor names (W1, gamma1 …), as LayerNet.params() names them. */
   readonly index: number;
   /** Name of a tensor of the net (W1, b1 …), registered once as an initializer. */
   tensor(name: string): string;
@@ -95,18 +103,17 @@ export function exportOnnx(net: SpecNet, options: OnnxExportOptions = {}): Uint8
   // Shapes between layers, from one forward pass on a single zero example.
   let x = Tensor.zeros([1, ...net.spec.inputShape], dtype);
   let current = 'input';
-  let index = 0;
+  const indexes = paramIndexes(net.layers);
   net.layers.forEach((layer, position) => {
-    if (layer.params().length > 0) index++;
     const exporter = exporters.get(specs[position]!.type)!;
-    current = exporter({ layer, spec: specs[position]!, input: current, inputShape: x.shape, index, tensor, node });
+    current = exporter({ layer, spec: specs[position]!, input: current, inputShape: x.shape, index: indexes[position]!, tensor, node });
     x = layer.forward(x, false);
   });
   const classes = x.cols;
-  // The last node's output becomes "logits".
+  // The last node's output becomes "logits" (through an Identity if the last layer added no node).
   const last = nodes[nodes.length - 1];
-  if (!last || last.output![0] !== current) throw new Error('ONNX export: the net must end in a layer that adds a node');
-  last.output = ['logits'];
+  if (last && last.output![0] === current) last.output = ['logits'];
+  else nodes.push({ name: 'Identity_output', opType: 'Identity', input: [current], output: ['logits'] });
   const outputs = [valueInfo('logits', elemType, ['N', classes])];
   if (probabilities) {
     nodes.push({ name: 'Softmax_output', opType: 'Softmax', input: ['logits'], output: ['probabilities'], attribute: [intAttribute('axis', 1)] });
@@ -164,3 +171,28 @@ registerOnnxLayer('affine', ({ input, inputShape, index, tensor, node }) => {
 });
 registerOnnxLayer('relu', ({ input, node }) => node('Relu', [input]));
 registerOnnxLayer('sigmoid', ({ input, node }) => node('Sigmoid', [input]));
+registerOnnxLayer('conv', ({ layer, input, index, tensor, node }) => {
+  const conv = layer as Convolution;
+  const [, , height, width] = conv.W.value.shape as [number, number, number, number];
+  return node('Conv', [input, tensor(`W${index}`), tensor(`b${index}`)], [
+    intsAttribute('kernel_shape', [height, width]),
+    intsAttribute('strides', [conv.stride, conv.stride]),
+    intsAttribute('pads', [conv.pad, conv.pad, conv.pad, conv.pad]),
+  ]);
+});
+registerOnnxLayer('maxpool', ({ layer, input, node }) => {
+  const pool = layer as Pooling;
+  return node('MaxPool', [input], [
+    intsAttribute('kernel_shape', [pool.size, pool.size]),
+    intsAttribute('strides', [pool.stride, pool.stride]),
+    intsAttribute('pads', [pool.pad, pool.pad, pool.pad, pool.pad]),
+  ]);
+});
+registerOnnxLayer('batchnorm', ({ layer, input, index, tensor, node }) => {
+  const bn = layer as BatchNorm;
+  // (x − running mean) / √(running var + ε) · γ + β: scratchnet's inference mode, term for term.
+  return node('BatchNormalization', [input, tensor(`gamma${index}`), tensor(`beta${index}`), tensor(`runningMean${index}`), tensor(`runningVar${index}`)], [
+    floatAttribute('epsilon', bn.epsilon),
+  ]);
+});
+registerOnnxLayer('dropout', ({ input }) => input);

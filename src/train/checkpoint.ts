@@ -5,7 +5,8 @@
 
 import type { OptimizerSnapshot, TrainingState } from '../io/training-state.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import type { Rng } from '../tensor/rng.js';
+import type { LayerNet } from '../nets/layer-net.js';
+import { Rng } from '../tensor/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Evaluation, ResumePoint } from './trainer.js';
 
@@ -17,6 +18,19 @@ interface StatefulOptimizer {
 
 function stateful(optimizer: Optimizer): Partial<StatefulOptimizer> {
   return optimizer as Partial<StatefulOptimizer>;
+}
+
+/**
+ * The random streams a net's layers own (Dropout's masks), named by position: "layer3".
+ * A checkpoint saves them beside the training stream, so resumed masks are the same masks.
+ */
+export function layerRandomStreams(net: LayerNet): Record<string, Rng> {
+  const streams: Record<string, Rng> = {};
+  net.layers.forEach((layer, position) => {
+    const rng = (layer as { rng?: unknown }).rng;
+    if (rng instanceof Rng) streams[`layer${position}`] = rng;
+  });
+  return streams;
 }
 
 /** The training state to save beside the model at `point`. */
