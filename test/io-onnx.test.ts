@@ -6,8 +6,11 @@ import { buildNet, registerLayer, type ModelSpec, type SpecNet } from '../src/ne
 import { TwoLayerNet } from '../src/nets/two-layer-net.js';
 import { multiLayerSpec } from '../src/nets/multi-layer-net.js';
 import { simpleConvSpec } from '../src/nets/simple-conv-net.js';
+import { convNetSpec } from '../src/nets/conv-net.js';
 import { Rng } from '../src/tensor/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
+import { softmaxRows, topClasses } from '../src/train/predict.js';
+import { trainedModel } from './helpers/trained-model.js';
 
 /** Runs the exported model in onnxruntime and returns the largest |scratchnet − onnxruntime| of logits and probabilities. */
 async function compare(net: SpecNet, rows = 16): Promise<{ logits: number; probabilities: number }> {
@@ -73,6 +76,14 @@ describe('ONNX export runs in onnxruntime with the same outputs', () => {
     assert.ok(diff.logits < 1e-5 && diff.probabilities < 1e-5, JSON.stringify(diff));
   });
 
+  it('the `--model cnn` net (two conv blocks) with 4-D batch norm and dropout', async (t) => {
+    const net = buildNet(convNetSpec({ inputShape: [1, 28, 28], hiddenSize: 100, outputSize: 10, dropout: 0.5, batchNorm: true }), { rng: new Rng(8), init: 'he' });
+    perturbBatchNorm(net, 9);
+    const diff = await compare(net, 8);
+    t.diagnostic(`max |diff| logits ${diff.logits.toExponential(2)}, probabilities ${diff.probabilities.toExponential(2)}`);
+    assert.ok(diff.logits < 1e-5 && diff.probabilities < 1e-5, JSON.stringify(diff));
+  });
+
   it('a CNN with stride, padding, 4-D batch norm and a padded, overlapping max pool', async (t) => {
     const spec: ModelSpec = {
       kind: 'custom',
@@ -93,6 +104,31 @@ describe('ONNX export runs in onnxruntime with the same outputs', () => {
     const diff = await compare(net, 6);
     t.diagnostic(`max |diff| logits ${diff.logits.toExponential(2)}, probabilities ${diff.probabilities.toExponential(2)}`);
     assert.ok(diff.logits < 1e-5 && diff.probabilities < 1e-5, JSON.stringify(diff));
+  });
+
+  it('a trained two-layer net on all 10 000 MNIST test images: same answers, probabilities within 1e-5, logits within 1e-5 relative', async (t) => {
+    const { net, data } = trainedModel();
+    const session = await ort.InferenceSession.create(exportOnnx(net));
+    const x = data.test.images;
+    const outputs = await session.run({ input: new ort.Tensor('float32', x.data as Float32Array, [x.rows, 784]) });
+    const logits = net.predict(x);
+    const probabilities = softmaxRows(logits);
+    const theirLogits = outputs.logits!.data as Float32Array;
+    const theirProbabilities = outputs.probabilities!.data as Float32Array;
+    let absolute = 0;
+    let relative = 0;
+    let probability = 0;
+    for (let i = 0; i < logits.size; i++) {
+      const diff = Math.abs(logits.data[i]! - theirLogits[i]!);
+      absolute = Math.max(absolute, diff);
+      relative = Math.max(relative, diff / Math.max(1, Math.abs(logits.data[i]!)));
+      probability = Math.max(probability, Math.abs(probabilities.data[i]! - theirProbabilities[i]!));
+    }
+    const ours = topClasses(probabilities, 1).map((top) => top[0]!.class);
+    const theirs = topClasses(new Tensor(theirProbabilities, [x.rows, 10]), 1).map((top) => top[0]!.class);
+    t.diagnostic(`max |logit diff| ${absolute.toExponential(2)} (relative ${relative.toExponential(2)}), max |probability diff| ${probability.toExponential(2)}`);
+    assert.deepEqual(theirs, ours);
+    assert.ok(relative < 1e-5 && probability < 1e-5, JSON.stringify({ absolute, relative, probability }));
   });
 
   it('names inputs, outputs and weights as documented', async () => {
