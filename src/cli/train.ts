@@ -111,6 +111,7 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
   const out = resolve(options.out ?? (options.resume ? dirname(options.resume) : newRunFolder()));
   const created = makeFolder(out);
   console.log(`scratchnet train: ${run.summary}, seed ${options.seed}`);
+  if (resume) console.log(`resuming ${options.resume} at iteration ${resume.iteration} of ${iterations}`);
   console.log(`data: ${data.source} (${trainSize} train, ${data.test.images.rows} test); backend ${backend.name}`);
 
   const startLr = optimizer.lr;
