@@ -7,11 +7,16 @@
 import { InputError } from '../errors.js';
 import { Affine } from '../layers/affine.js';
 import type { Layer } from '../layers/layer.js';
+import type { Labels } from '../layers/softmax-with-loss.js';
 import { Relu } from '../layers/relu.js';
 import { Sigmoid } from '../layers/sigmoid.js';
 import { Rng } from '../tensor/rng.js';
 import { sizeOf, Tensor, type DType } from '../tensor/tensor.js';
 import { LayerNet } from './layer-net.js';
+import { factories, registerLayer } from './registry.js';
+import { addWeightDecayGradient, weightDecayLoss } from './weight-decay.js';
+// Convolution, pooling, batch norm, dropout: registered by their own module.
+import './layers-registry.js';
 
 export interface LayerSpec {
   readonly type: string;
@@ -35,6 +40,11 @@ export interface BuildContext {
   readonly init: Init;
   /** Position of this layer among those with parameters, from 1 (names W1, b1 …). */
   readonly index: number;
+  /**
+   * A zeroed parameter (or state) tensor of the build's dtype. Factories allocate through
+   * it so a loader can refuse a spec whose sizes its file cannot back (BuildOptions.maxElements).
+   */
+  readonly zeros: (shape: readonly number[]) => Tensor;
 }
 
 export interface LayerFactory {
@@ -42,12 +52,7 @@ export interface LayerFactory {
   build(spec: LayerSpec, inputShape: readonly number[], context: BuildContext): { layer: Layer; outputShape: number[] };
 }
 
-const factories = new Map<string, LayerFactory>();
-
-/** Makes a layer type buildable from a spec. */
-export function registerLayer(type: string, factory: LayerFactory): void {
-  factories.set(type, factory);
-}
+export { registerLayer };
 
 export function initStd(init: Init, fanIn: number): number {
   if (typeof init === 'number') return init;
@@ -58,15 +63,50 @@ export interface BuildOptions {
   rng?: Rng;
   dtype?: DType;
   init?: Init;
+  /** Refuse (InputError) before allocating past this many tensor elements in total. */
+  maxElements?: number;
+  /** λ of L2 weight decay (see SpecNet.weightDecay). */
+  weightDecay?: number;
 }
+
+/** Activation values a chunk of the accuracy pass may hold across all layers at once. */
+const EVAL_CHUNK_VALUES = 1 << 24;
 
 /** A net whose structure is a ModelSpec. */
 export class SpecNet extends LayerNet {
+  /** λ of the L2 weight decay ½λΣW² over the weights W1, W2, … (0 = none). */
+  weightDecay = 0;
+  private valuesPerExample: number | undefined;
+
   constructor(
     readonly spec: ModelSpec,
     layers: Layer[],
   ) {
     super(layers);
+  }
+
+  protected override regularizationLoss(): number {
+    return weightDecayLoss(this.params(), this.weightDecay);
+  }
+
+  protected override addRegularizationGradient(): void {
+    addWeightDecayGradient(this.params(), this.weightDecay);
+  }
+
+  /** Accuracy in chunks sized so that all layers' outputs for one chunk stay near 16 M values (at most 10 000 rows). */
+  override accuracy(x: Tensor, t: Labels, chunkRows = this.evalChunkRows(x)): number {
+    return super.accuracy(x, t, chunkRows);
+  }
+
+  private evalChunkRows(x: Tensor): number {
+    if (x.rows === 0) return 10000;
+    if (this.valuesPerExample === undefined) {
+      let out = x.sliceRows(0, 1);
+      let values = out.size;
+      for (const layer of this.layers) values += (out = layer.forward(out, false)).size;
+      this.valuesPerExample = values;
+    }
+    return Math.max(1, Math.min(10000, Math.floor(EVAL_CHUNK_VALUES / this.valuesPerExample)));
   }
 }
 
@@ -77,21 +117,34 @@ export function buildNet(spec: ModelSpec, options: BuildOptions = {}): SpecNet {
   const init = options.init ?? 0.01;
   let shape: readonly number[] = spec.inputShape;
   let index = 0;
+  let elements = 0;
+  const zeros = (tensorShape: readonly number[]): Tensor => {
+    elements += sizeOf(tensorShape);
+    if (options.maxElements !== undefined && elements > options.maxElements) {
+      throw new BudgetError(`needs more than the ${options.maxElements} values available (the file holds fewer weights than its spec describes)`);
+    }
+    return Tensor.zeros(tensorShape, dtype);
+  };
   const layers: Layer[] = [];
   spec.layers.forEach((layerSpec, position) => {
     const factory = factories.get(layerSpec.type)!;
     let built;
     try {
-      built = factory.build(layerSpec, shape, { rng, dtype, init, index: index + 1 });
+      built = factory.build(layerSpec, shape, { rng, dtype, init, index: index + 1, zeros });
     } catch (error) {
+      if (error instanceof BudgetError) throw new InputError(`model spec: layer ${position} (${layerSpec.type}) ${error.message}`);
       throw new InputError(`model spec: layer ${position} (${layerSpec.type}): ${(error as Error).message}`);
     }
     if (built.layer.params().length > 0) index++;
     layers.push(built.layer);
     shape = built.outputShape;
   });
-  return new SpecNet(spec, layers);
+  const net = new SpecNet(spec, layers);
+  net.weightDecay = options.weightDecay ?? 0;
+  return net;
 }
+
+class BudgetError extends Error {}
 
 /** Checks a spec read from JSON before anything is built from it. */
 export function validateSpec(value: unknown): asserts value is ModelSpec {
@@ -124,13 +177,13 @@ export function intOption(spec: LayerSpec, name: string, fallback?: number, min 
 }
 
 registerLayer('affine', {
-  build(spec, inputShape, { rng, dtype, init, index }) {
+  build(spec, inputShape, { rng, init, index, zeros }) {
     const units = intOption(spec, 'units');
     const fanIn = sizeOf(inputShape);
     if (fanIn * units > 1 << 28) throw new Error(`${fanIn}×${units} weights is absurdly large`);
-    const W = Tensor.zeros([fanIn, units], dtype);
+    const W = zeros([fanIn, units]);
     rng.fillNormal(W.data, initStd(init, fanIn));
-    return { layer: new Affine(W, Tensor.zeros([units], dtype), `Affine${index}`), outputShape: [units] };
+    return { layer: new Affine(W, zeros([units]), `Affine${index}`), outputShape: [units] };
   },
 });
 registerLayer('relu', { build: (_spec, inputShape) => ({ layer: new Relu(), outputShape: [...inputShape] }) });

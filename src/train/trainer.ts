@@ -1,6 +1,8 @@
 // The training loop of the book's chapter 5, with events instead of prints:
 //   repeat: draw a minibatch → backprop → optimizer step;
 //   every `evalEvery` iterations (and at iteration 0): accuracy on the full train and test sets.
+// Or, as the book's chapter 7 Trainer: a number of epochs, each a fresh shuffle of the
+// training set, with an evaluation after every epoch.
 
 import type { Dataset } from '../data/dataset.js';
 import type { LayerNet } from '../nets/layer-net.js';
@@ -10,15 +12,41 @@ import type { Rng } from '../tensor/rng.js';
 import { reuse, type Tensor } from '../tensor/tensor.js';
 
 export interface TrainOptions {
-  iterations: number;
+  /** Minibatch steps. Give this or `epochs`. */
+  iterations?: number;
+  /**
+   * Passes over the training set, ⌈N / batchSize⌉ iterations each, sampling 'shuffle' unless
+   * given; evaluates at the end of every epoch (the last of those is `final`) and not by `evalEvery`.
+   * (When batchSize does not divide N, an epoch's last batch takes its rest from the next shuffle.)
+   */
+  epochs?: number;
   batchSize: number;
-  /** Evaluate at iteration 0 and every this many iterations after it; 0 = never. */
-  evalEvery: number;
+  /** Iterations mode: evaluate at iteration 0 and every this many iterations after it; 0 = never. */
+  evalEvery?: number;
+  /** Epochs mode: also evaluate before the first iteration (epoch 0). */
+  evalAtStart?: boolean;
+  /**
+   * Evaluate all but the final accuracies on the first this many train and test examples
+   * (the book's Trainer does this with 1000); the final evaluation always uses every example.
+   */
+  evalSamples?: number;
   /**
    * 'replacement': every batch is drawn uniformly with replacement (the book's loop);
    * 'shuffle': epochs over a fresh permutation, without replacement.
    */
   sampling?: 'replacement' | 'shuffle';
+  /** Continue a run from a checkpoint taken at `resume.iteration` (the net, optimizer and rng restored by the caller). */
+  resume?: ResumePoint;
+}
+
+/** Where a checkpointed run stood after `iteration` updates: what the trainer carries across iterations. */
+export interface ResumePoint {
+  /** Iterations already done; the next one to run. */
+  readonly iteration: number;
+  /** The minibatch loss of iterations 0 … iteration − 1. */
+  readonly loss: ArrayLike<number>;
+  readonly evaluations: readonly Evaluation[];
+  readonly sampler?: SamplerState;
 }
 
 export interface Evaluation {
@@ -32,8 +60,12 @@ export interface Evaluation {
 }
 
 export interface TrainEvents {
+  /** After each minibatch step (batch end). */
   onIteration?(iteration: number, loss: number): void;
-  onEvaluation?(evaluation: Evaluation): void;
+  /** After each evaluation (and its epoch's onEpochEnd): `checkpoint` is where the run stands then, for saving. */
+  onEvaluation?(evaluation: Evaluation, checkpoint: ResumePoint): void;
+  /** After the last batch of each pass over the training set (epoch counts from 1); with its evaluation if one was made. */
+  onEpochEnd?(epoch: number, evaluation: Evaluation | undefined): void;
 }
 
 export interface TrainResult {
@@ -43,6 +75,8 @@ export interface TrainResult {
   /** Accuracy of the final weights. */
   final: { trainAccuracy: number; testAccuracy: number };
   seconds: { train: number; evaluate: number };
+  /** Where the run ended, to save as a checkpoint that a longer run can resume from. */
+  end: ResumePoint;
 }
 
 /** The loss stopped being a finite number: the run diverged. */
@@ -64,42 +98,83 @@ export function train(
   options: TrainOptions,
   events: TrainEvents = {},
 ): TrainResult {
-  const { iterations, batchSize, evalEvery, sampling = 'replacement' } = options;
+  const { batchSize, epochs } = options;
   const trainSet = data.train;
   const trainSize = trainSet.images.rows;
   if (trainSize === 0) throw new Error('train: the training set is empty');
-  const itersPerEpoch = Math.max(trainSize / batchSize, 1);
+  const byEpochs = epochs !== undefined;
+  if (byEpochs === (options.iterations !== undefined)) throw new Error('train: give either iterations or epochs');
+  // Iterations mode keeps the book's fractional epochs; epochs mode has a whole number of batches per epoch.
+  const itersPerEpoch = byEpochs ? Math.ceil(trainSize / batchSize) : Math.max(trainSize / batchSize, 1);
+  const iterations = byEpochs ? epochs * itersPerEpoch : options.iterations!;
+  // Epochs mode evaluates when an epoch's last batch is done, i.e. before the next epoch's first.
+  const evalEvery = byEpochs ? itersPerEpoch : (options.evalEvery ?? 0);
+  const evalAtStart = byEpochs ? options.evalAtStart === true : true;
+  const sampling = options.sampling ?? (byEpochs ? 'shuffle' : 'replacement');
   const params = net.params();
   const loss = new Float32Array(iterations);
   const evaluations: Evaluation[] = [];
   const batch = new BatchSampler(trainSet, batchSize, sampling, rng);
+  const resume = options.resume;
+  const startIteration = resume?.iteration ?? 0;
+  if (!(Number.isSafeInteger(startIteration) && startIteration >= 0 && startIteration <= iterations)) {
+    throw new Error(`train: cannot resume at iteration ${startIteration} of ${iterations}`);
+  }
+  if (resume) {
+    loss.set(Array.from(resume.loss).slice(0, startIteration));
+    evaluations.push(...resume.evaluations);
+    if (resume.sampler) batch.setState(resume.sampler);
+  }
+  const checkpoint = (iteration: number): ResumePoint => ({ iteration, loss: loss.subarray(0, iteration), evaluations: [...evaluations], sampler: batch.state() });
   const start = now();
   let evaluateSeconds = 0;
 
-  const evaluate = (): { trainAccuracy: number; testAccuracy: number } => {
+  const evaluate = (all: boolean): { trainAccuracy: number; testAccuracy: number } => {
     const t0 = now();
-    const trainAccuracy = net.accuracy(trainSet.images, trainSet.labels);
-    const testAccuracy = net.accuracy(data.test.images, data.test.labels);
+    const limit = all ? Infinity : (options.evalSamples ?? Infinity);
+    const accuracyOn = (set: Dataset): number => {
+      const rows = Math.min(set.images.rows, limit);
+      return net.accuracy(rows < set.images.rows ? set.images.sliceRows(0, rows) : set.images, set.labels.subarray(0, rows));
+    };
+    const trainAccuracy = accuracyOn(trainSet);
+    const testAccuracy = accuracyOn(data.test);
     evaluateSeconds += now() - t0;
     return { trainAccuracy, testAccuracy };
   };
+  const record = (iteration: number, accuracies: { trainAccuracy: number; testAccuracy: number }): Evaluation => {
+    const evaluation = { epoch: iteration / itersPerEpoch, iteration, ...accuracies, elapsed: now() - start };
+    evaluations.push(evaluation);
+    // NOTE: epoch end first (it may decay the learning rate), so that the checkpoint handed to
+    // onEvaluation is the state the next iteration starts from.
+    if (byEpochs && iteration > 0) events.onEpochEnd?.(evaluation.epoch, evaluation);
+    events.onEvaluation?.(evaluation, checkpoint(iteration));
+    return evaluation;
+  };
 
-  for (let i = 0; i < iterations; i++) {
-    if (evalEvery > 0 && i % evalEvery === 0) {
-      const evaluation = { epoch: i / itersPerEpoch, iteration: i, ...evaluate(), elapsed: now() - start };
-      evaluations.push(evaluation);
-      events.onEvaluation?.(evaluation);
-    }
+  for (let i = startIteration; i < iterations; i++) {
+    // A resumed run's evaluation at its first iteration is already among resume.evaluations.
+    if (evalEvery > 0 && i % evalEvery === 0 && (i > 0 || evalAtStart) && !(resume && i === startIteration)) record(i, evaluate(false));
     const { x, t } = batch.next();
     const batchLoss = net.backprop(x, t);
     if (!Number.isFinite(batchLoss)) throw new DivergenceError(i, batchLoss);
     optimizer.update(params);
     loss[i] = batchLoss;
     events.onIteration?.(i, batchLoss);
+    if (!byEpochs && Math.floor((i + 1) / itersPerEpoch) > Math.floor(i / itersPerEpoch)) {
+      events.onEpochEnd?.(Math.floor((i + 1) / itersPerEpoch), undefined);
+    }
   }
-  const final = evaluate();
+  const final = evaluate(true);
+  // Epochs mode: the final evaluation is also the last epoch's.
+  if (byEpochs && iterations > 0) record(iterations, final);
   const total = now() - start;
-  return { evaluations, loss, final, seconds: { train: total - evaluateSeconds, evaluate: evaluateSeconds } };
+  return { evaluations, loss, final, seconds: { train: total - evaluateSeconds, evaluate: evaluateSeconds }, end: checkpoint(iterations) };
+}
+
+/** A shuffle sampler's place in its epoch (a replacement sampler has no state besides its rng). */
+export interface SamplerState {
+  readonly order?: Int32Array;
+  readonly cursor: number;
 }
 
 /** Copies minibatches out of a dataset into buffers it reuses. */
@@ -122,6 +197,25 @@ export class BatchSampler {
       this.order = Int32Array.from({ length: set.images.rows }, (_, i) => i);
       this.cursor = this.order.length;
     }
+  }
+
+  state(): SamplerState {
+    return { order: this.order?.slice(), cursor: this.cursor };
+  }
+
+  setState(state: SamplerState): void {
+    if (!this.order) return;
+    const n = this.order.length;
+    if (!state.order || state.order.length !== n || !(Number.isInteger(state.cursor) && state.cursor >= 0 && state.cursor <= n)) {
+      throw new Error(`BatchSampler: saved shuffle state does not fit a set of ${n} examples`);
+    }
+    const seen = new Uint8Array(n);
+    for (const index of state.order) {
+      if (!(index >= 0 && index < n) || seen[index]) throw new Error('BatchSampler: saved shuffle order is not a permutation');
+      seen[index] = 1;
+    }
+    this.order.set(state.order);
+    this.cursor = state.cursor;
   }
 
   next(): { x: Tensor; t: Uint8Array } {
