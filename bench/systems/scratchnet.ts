@@ -1,0 +1,86 @@
+// scratchnet through its library API: the same train() loop, net and optimizer the CLI uses.
+
+import type { ImageData } from '../../src/data/dataset.js';
+import { loadMnistPackage } from '../../src/data/mnist-files.js';
+import { buildNet } from '../../src/nets/spec.js';
+import { SGD } from '../../src/optim/sgd.js';
+import { kernels } from '../../src/tensor/kernels/kernels.js';
+import { useBackend, type BackendName } from '../../src/tensor/kernels/select.js';
+import { Rng } from '../../src/tensor/rng.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { train } from '../../src/train/trainer.js';
+import { REFERENCE_JOB } from '../job.js';
+import type { MicroOutcome, MicroRequest, TrainOutcome, TrainRequest } from '../protocol.js';
+import { bestSecondsPerCall, gflops, medianMicroseconds, peakRssMB } from '../timing.js';
+
+type ScratchnetSystem = { kind: 'scratchnet'; backend: string; threads: number };
+
+async function select(system: ScratchnetSystem): Promise<void> {
+  await useBackend(system.backend as BackendName, { threads: system.threads });
+}
+
+export async function trainScratchnet(request: TrainRequest, data: ImageData): Promise<TrainOutcome> {
+  await select(request.system as ScratchnetSystem);
+  const { job } = request;
+  const rng = new Rng(request.seed);
+  const net = buildNet(job.spec, { rng, init: job.initStd, dtype: 'float32' });
+  const optimizer = new SGD(job.lr);
+  let firstLoss: number | null = null;
+  const start = performance.now();
+  const result = train(net, optimizer, data, rng, { iterations: job.iterations, batchSize: job.batchSize, evalEvery: job.evalEvery, sampling: job.sampling }, {
+    onEvaluation: (e) => process.stderr.write(`scratchnet: iteration ${e.iteration}: train ${e.trainAccuracy.toFixed(4)} test ${e.testAccuracy.toFixed(4)}\n`),
+    onIteration: (i, loss) => {
+      if (i === 0) firstLoss = loss;
+    },
+  });
+  const wallSeconds = (performance.now() - start) / 1000;
+  return {
+    iterations: job.iterations,
+    evaluations: result.evaluations.length + 1,
+    wallSeconds,
+    trainSeconds: result.seconds.train,
+    evalSeconds: result.seconds.evaluate,
+    finalTrainAccuracy: result.final.trainAccuracy,
+    finalTestAccuracy: result.final.testAccuracy,
+    firstLoss,
+    lastLoss: job.iterations > 0 ? result.loss[job.iterations - 1]! : null,
+    peakRssMB: peakRssMB(),
+    evaluationLog: result.evaluations.map(({ iteration, trainAccuracy, testAccuracy, elapsed }) => ({ iteration, trainAccuracy, testAccuracy, elapsed })),
+    versions: { node: process.versions.node, backend: kernels().name },
+  };
+}
+
+export async function microScratchnet(request: MicroRequest): Promise<MicroOutcome> {
+  await select(request.system as ScratchnetSystem);
+  const k = kernels();
+  const rng = new Rng(request.seed);
+  const gemm = request.shapes.map((shape) => {
+    const a = new Float32Array(shape.m * shape.k);
+    const b = new Float32Array(shape.k * shape.n);
+    const c = new Float32Array(shape.m * shape.n);
+    rng.fillNormal(a);
+    rng.fillNormal(b);
+    const options = { transA: shape.transA ?? false, transB: shape.transB ?? false };
+    const seconds = bestSecondsPerCall(() => k.gemm(a, b, c, shape.m, shape.n, shape.k, options), request.minSeconds);
+    const result = { shape: shape.name, gflops: gflops(shape.m, shape.k, shape.n, seconds) };
+    process.stderr.write(`scratchnet ${k.name}: gemm ${shape.name}: ${result.gflops.toFixed(1)} GFLOP/s\n`);
+    return result;
+  });
+
+  const test = loadMnistPackage().test;
+  const net = buildNet(REFERENCE_JOB.spec, { rng, init: REFERENCE_JOB.initStd });
+  const classify = (x: Tensor, labels: Uint8Array): number => {
+    const scores = net.predict(x);
+    return k.countCorrect(scores.data, labels, x.rows, scores.cols);
+  };
+  const batchSeconds = bestSecondsPerCall(() => classify(test.images, test.labels), request.minSeconds);
+  const rows = test.images.rows;
+  const singles = Array.from({ length: 16 }, (_, i) => test.images.sliceRows(i, i + 1));
+  const single = medianMicroseconds((i) => classify(singles[i % 16]!, test.labels.subarray(i % 16, (i % 16) + 1)), request.latencySamples);
+  return {
+    gemm,
+    inference: { batchImagesPerSecond: rows / batchSeconds, singleImageMicroseconds: single },
+    peakRssMB: peakRssMB(),
+    versions: { node: process.versions.node, backend: k.name },
+  };
+}
