@@ -31,7 +31,7 @@ export class Affine implements Layer {
     return this.W.value.shape[1]!;
   }
 
-  forward(x: Tensor): Tensor {
+  forward(x: Tensor, _training = false): Tensor {
     const rows = x.rows;
     const D = this.inputSize;
     const M = this.outputSize;

@@ -9,7 +9,7 @@ export class Relu implements Layer {
   private out: Tensor | undefined;
   private dx: Tensor | undefined;
 
-  forward(x: Tensor): Tensor {
+  forward(x: Tensor, _training = false): Tensor {
     const out = (this.out = reuse(this.out, x.shape, x.dtype));
     kernels().relu(x.data, out.data);
     return out;

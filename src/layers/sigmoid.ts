@@ -8,7 +8,7 @@ export class Sigmoid implements Layer {
   private out: Tensor | undefined;
   private dx: Tensor | undefined;
 
-  forward(x: Tensor): Tensor {
+  forward(x: Tensor, _training = false): Tensor {
     const out = (this.out = reuse(this.out, x.shape, x.dtype));
     const xs = x.data;
     const ys = out.data;

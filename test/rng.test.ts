@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Rng } from '../src/tensor/rng.js';
+
+describe('Rng', () => {
+  it('same seed, same sequence; other seed, other sequence', () => {
+    const a = new Rng(123), b = new Rng(123), c = new Rng(124);
+    const sa = Array.from({ length: 50 }, () => a.uniform());
+    assert.deepEqual(Array.from({ length: 50 }, () => b.uniform()), sa);
+    assert.notDeepEqual(Array.from({ length: 50 }, () => c.uniform()), sa);
+  });
+
+  it('uniform in [0, 1), normal with mean 0 and std 1, int covering its range', () => {
+    const rng = new Rng(9);
+    const n = 200000;
+    let sum = 0, sumSq = 0;
+    for (let i = 0; i < n; i++) {
+      const u = rng.uniform();
+      assert.ok(u >= 0 && u < 1);
+      const z = rng.normal();
+      sum += z;
+      sumSq += z * z;
+    }
+    assert.ok(Math.abs(sum / n) < 0.01, `mean ${sum / n}`);
+    assert.ok(Math.abs(Math.sqrt(sumSq / n) - 1) < 0.01, `std ${Math.sqrt(sumSq / n)}`);
+    const counts = new Array(7).fill(0);
+    for (let i = 0; i < 70000; i++) counts[rng.int(7)]++;
+    for (const count of counts) assert.ok(Math.abs(count - 10000) < 500, `counts ${counts}`);
+  });
+
+  it('shuffle is a permutation', () => {
+    const values = Int32Array.from({ length: 100 }, (_, i) => i);
+    new Rng(1).shuffle(values);
+    assert.notDeepEqual(Array.from(values), Array.from({ length: 100 }, (_, i) => i));
+    assert.deepEqual(Array.from(values).sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i));
+  });
+});
