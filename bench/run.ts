@@ -22,7 +22,7 @@ interface Options {
   threads: number[];
   tfjsCpuIters?: number;
   micro: boolean;
-  out: string;
+  out?: string;
   seed: number;
   note: string[];
   python: string;
@@ -44,11 +44,10 @@ function parseOptions(argv: string[]): Options {
     .option('--threads <list>', 'thread counts for each scratchnet backend', (v) => list(v).map(positiveInt), [1, 2])
     .option('--tfjs-cpu-iters <n>', 'cap the TF.js cpu backend (the slowest run, ~10 min in full) to n iterations; its wall time is then extrapolated and marked', positiveInt)
     .option('--no-micro', 'skip the GEMM and inference tables')
-    .option('--out <folder>', 'where the JSON and PNG go', fileURLToPath(new URL('../../bench/results', import.meta.url)))
+    .option('--out <folder>', 'where the JSON and PNG go (default: bench/results)')
     .option('--seed <n>', 'seed for weights and batches', (v) => Number.parseInt(v, 10), 1)
     .option('--note <text>', 'a note saved with the results (repeatable), e.g. "machine shared with other jobs"', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--python <command>', 'python with numpy', 'python3')
-    .showHelpAfterError();
+    .option('--python <command>', 'python with numpy', 'python3');
   program.parse(argv, { from: 'user' });
   return program.opts<Options>();
 }
@@ -144,9 +143,16 @@ async function runMicro(options: Options, python: { ok: boolean; reason?: string
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  options.out ??= fileURLToPath(new URL('../../bench/results', import.meta.url));
   const unknownJobs = options.jobs.filter((id) => !JOBS.some((j) => j.id === id));
   if (unknownJobs.length > 0) {
     process.stderr.write(`--jobs: unknown job ${unknownJobs.join(', ')} (known: ${JOBS.map((j) => j.id).join(', ')})\n`);
+    process.exit(2);
+  }
+  const known = [...JOBS.flatMap((job) => trainSystems(job, { ...options, only: undefined })), ...microSystems({ ...options, only: undefined })].map(systemId);
+  const unmatched = (options.only ?? []).filter((prefix) => !known.some((id) => id.startsWith(prefix)));
+  if (unmatched.length > 0) {
+    process.stderr.write(`--only: no system id starts with ${unmatched.join(', ')} (ids: ${[...new Set(known)].join(', ')})\n`);
     process.exit(2);
   }
   const started = new Date();
@@ -182,7 +188,7 @@ async function main(): Promise<void> {
   report.machine['loadAverageAtEnd'] = loadavg()[0]!.toFixed(2);
   report.machine['minutes'] = ((Date.now() - started.getTime()) / 60000).toFixed(1);
 
-  const path = resultPath(options.out, report.date, report.mode);
+  const path = resultPath(options.out!, report.date, report.mode);
   writeReport(path, report);
   const chart = await writeBarChart(report, path.replace(/\.json$/, '.png'));
   process.stdout.write('\n' + formatReport(report));
