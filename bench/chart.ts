@@ -3,9 +3,13 @@
 import type { BenchReport } from './results.js';
 
 export interface ChartBar {
-  readonly label: string;
+  readonly name: string;
   readonly value: number;
+  /** System family, which colors the bar: scratchnet, TF.js, NumPy. */
+  readonly group: string;
 }
+
+const FAMILY = { scratchnet: 'scratchnet', tfjs: 'TensorFlow.js', numpy: 'NumPy' } as const;
 
 /** Wall seconds per system; extrapolated rows are labelled as such. */
 export function chartBars(report: BenchReport): ChartBar[] {
@@ -15,7 +19,11 @@ export function chartBars(report: BenchReport): ChartBar[] {
       if (row.status !== 'ok' || !row.outcome || !row.derived) continue;
       const extrapolated = row.derived.extrapolatedWallSeconds;
       const prefix = report.jobs.length > 1 ? `${job.id}: ` : '';
-      bars.push({ label: `${prefix}${row.label}${extrapolated !== undefined ? ' (extrapolated)' : ''}`, value: extrapolated ?? row.outcome.wallSeconds });
+      bars.push({
+        name: `${prefix}${row.label}${extrapolated !== undefined ? ' (extrapolated)' : ''}`,
+        value: extrapolated ?? row.outcome.wallSeconds,
+        group: FAMILY[row.system.kind],
+      });
     }
   }
   return bars;

@@ -113,11 +113,11 @@ test('formatReport: header, notes, GEMM and inference tables', () => {
 test('chartBars: one bar per successful run, extrapolated ones labelled', () => {
   const bars = chartBars(fakeReport());
   assert.deepEqual(
-    bars.map((b) => [b.label, b.value]),
+    bars.map((b) => [b.name, b.value, b.group]),
     [
-      ['NumPy', 4],
-      ['TF.js cpu (extrapolated)', 16],
-      ['scratchnet js ×1', 2],
+      ['NumPy', 4, 'NumPy'],
+      ['TF.js cpu (extrapolated)', 16, 'TensorFlow.js'],
+      ['scratchnet js ×1', 2, 'scratchnet'],
     ],
   );
 });
