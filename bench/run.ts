@@ -61,7 +61,8 @@ function trainSystems(job: TrainJob, options: Options): SystemSpec[] {
   if (job.id === 'two-layer') {
     systems.push({ kind: 'numpy' }, { kind: 'tfjs', backend: 'cpu', variant: 'manual' }, { kind: 'tfjs', backend: 'wasm', variant: 'manual' });
   }
-  systems.push({ kind: 'tfjs', backend: 'wasm', variant: 'autodiff' });
+  // NOTE: TF.js's wasm backend has no Conv2DBackpropFilter kernel, so a conv net trains on its cpu backend only.
+  systems.push({ kind: 'tfjs', backend: job.keepImageShape ? 'cpu' : 'wasm', variant: 'autodiff' });
   for (const backend of BACKENDS) for (const threads of options.threads) systems.push({ kind: 'scratchnet', backend, threads });
   return systems.filter((s) => selected(options, s));
 }
@@ -99,8 +100,9 @@ async function runJob(job: TrainJob, options: Options, python: { ok: boolean; re
     }
     let runJob = job;
     if (system.kind === 'tfjs' && system.backend === 'cpu') {
-      const cap = options.tfjsCpuIters ?? (options.quick ? 100 : undefined);
-      if (cap !== undefined && cap < job.iterations) runJob = { ...job, iterations: cap };
+      const cap = options.tfjsCpuIters ?? (options.quick ? 100 : job.defaultTfjsCpuCap);
+      // a capped run evaluates once, at its end: enough for the per-evaluation rate
+      if (cap !== undefined && cap < job.iterations) runJob = { ...job, iterations: cap, evalEvery: 0 };
     }
     process.stderr.write(`\n▶ ${job.id}: ${label} (${runJob.iterations} iterations)\n`);
     try {

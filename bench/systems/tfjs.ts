@@ -105,11 +105,30 @@ export function buildTfNet(spec: ModelSpec, rng: Rng, initStd: number): TfNet {
   };
 }
 
-/** The whole set on the backend once, for the evaluations: images (N×784 or N×H×W×1) and labels. */
-function toTensors(set: Dataset, spec: ModelSpec) {
-  const images = tf.tensor(set.images.data as Float32Array, [set.images.rows, ...tfInputShape(spec)]);
+/**
+ * Accuracy on a whole set. A dense net classifies it in one call from a tensor made once;
+ * a conv net goes 1000 rows at a time, each chunk made from the JavaScript copy, so its
+ * activations (N×24×24×30 floats) fit in memory.
+ */
+function evaluator(set: Dataset, spec: ModelSpec, net: TfNet): () => number {
+  const rows = set.images.rows;
+  const pixels = set.images.data as Float32Array;
+  const width = set.images.cols;
+  const chunkRows = spec.inputShape.length > 1 ? 1000 : rows;
+  const whole = chunkRows >= rows ? tf.tensor(pixels, [rows, ...tfInputShape(spec)]) : undefined;
   const labels = tf.tensor1d(Int32Array.from(set.labels), 'int32');
-  return { images, labels };
+  return () => {
+    let correct = 0;
+    for (let start = 0; start < rows; start += chunkRows) {
+      const size = Math.min(chunkRows, rows - start);
+      correct += tf.tidy(() => {
+        const x = whole ?? tf.tensor(pixels.subarray(start * width, (start + size) * width), [size, ...tfInputShape(spec)]);
+        const t = whole ? labels : tf.slice(labels, start, size);
+        return tf.sum(tf.cast(tf.equal(tf.argMax(net.forward(x), 1), t), 'int32')).dataSync()[0]!;
+      });
+    }
+    return correct / rows;
+  };
 }
 
 /**
@@ -133,11 +152,6 @@ function batchMaker(set: Dataset, spec: ModelSpec, batchSize: number, rng: Rng) 
     }
     return { x: tf.tensor(x, shape), y: tf.tensor2d(y, [batchSize, classes]) };
   };
-}
-
-function accuracy(net: TfNet, images: tf.Tensor, labels: tf.Tensor1D): number {
-  const correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(net.forward(images), 1), labels), 'int32')).dataSync()[0]!);
-  return correct / labels.shape[0];
 }
 
 /**
@@ -180,8 +194,8 @@ export async function trainTfjs(request: TrainRequest, data: ImageData): Promise
   if (system.variant === 'manual' && !isTwoLayer(job)) throw new Error(`TF.js manual backprop is written for the two-layer net only, not ${job.id}`);
   const rng = new Rng(request.seed);
   const net = buildTfNet(job.spec, rng, job.initStd);
-  const trainSet = toTensors(data.train, job.spec);
-  const testSet = toTensors(data.test, job.spec);
+  const trainAccuracyOf = evaluator(data.train, job.spec, net);
+  const testAccuracyOf = evaluator(data.test, job.spec, net);
   const optimizer = tf.train.sgd(job.lr);
   const lossOf = (x: tf.Tensor, y: tf.Tensor): tf.Scalar => tf.losses.softmaxCrossEntropy(y, net.forward(x)) as tf.Scalar;
   const manual = system.variant === 'manual' ? manualStep(net.variables, job.lr) : undefined;
@@ -191,8 +205,8 @@ export async function trainTfjs(request: TrainRequest, data: ImageData): Promise
   let evalSeconds = 0;
   const evaluate = () => {
     const t0 = performance.now();
-    const trainAccuracy = accuracy(net, trainSet.images, trainSet.labels);
-    const testAccuracy = accuracy(net, testSet.images, testSet.labels);
+    const trainAccuracy = trainAccuracyOf();
+    const testAccuracy = testAccuracyOf();
     evalSeconds += (performance.now() - t0) / 1000;
     return { trainAccuracy, testAccuracy };
   };
