@@ -1,0 +1,132 @@
+// A chart is a Vega-Lite spec. Rendering: Vega-Lite → (compile) → Vega → headless view → SVG
+// → PNG with resvg, which draws the text with the system's fonts.
+
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { writeFileAtomic } from './atomic-write.js';
+import { FONT_FAMILY } from './theme.js';
+
+export interface RenderOptions {
+  /** Device pixels per chart pixel; 2 gives a crisp PNG on high-density screens. Default 2. */
+  scale?: number;
+}
+
+/** A chart could not be rendered; `stage` says which step failed. */
+export class RenderError extends Error {
+  override readonly name = 'RenderError';
+  constructor(
+    readonly stage: 'compile' | 'vega' | 'rasterize',
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`chart rendering failed (${stage}): ${detail}`, options);
+  }
+}
+
+interface CollectingLogger extends vega.LoggerInterface {
+  readonly errors: string[];
+  readonly warnings: string[];
+}
+
+/**
+ * A logger that collects what Vega and Vega-Lite would otherwise print on the console.
+ * NOTE: Vega calls some of these methods detached from the object, so they must not use `this`.
+ */
+function collectingLogger(): CollectingLogger {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  let currentLevel = vega.Warn;
+  const logger: CollectingLogger = {
+    errors,
+    warnings,
+    level: ((level?: number) => {
+      if (level === undefined) return currentLevel;
+      currentLevel = level;
+      return logger;
+    }) as CollectingLogger['level'],
+    error: (...args: readonly unknown[]) => {
+      errors.push(args.map(describe).join(' '));
+      return logger;
+    },
+    warn: (...args: readonly unknown[]) => {
+      warnings.push(args.map(describe).join(' '));
+      return logger;
+    },
+    info: () => logger,
+    debug: () => logger,
+  };
+  return logger;
+}
+
+function describe(value: unknown): string {
+  return value instanceof Error ? value.message : String(value);
+}
+
+export interface SvgResult {
+  svg: string;
+  /** Vega-Lite and Vega warnings (a chart with warnings still renders). */
+  warnings: string[];
+}
+
+/** Compile and run the spec headlessly; the SVG and any warnings. Throws RenderError. */
+export async function renderSvgWithWarnings(spec: TopLevelSpec): Promise<SvgResult> {
+  const logger = collectingLogger();
+  let runtime: vega.Runtime;
+  try {
+    runtime = vega.parse(compile(spec, { logger }).spec);
+  } catch (error) {
+    throw new RenderError('compile', describe(error), { cause: error });
+  }
+  let svg: string;
+  try {
+    const view = new vega.View(runtime, { renderer: 'none', logger, logLevel: vega.Warn });
+    svg = await view.toSVG();
+    view.finalize();
+  } catch (error) {
+    throw new RenderError('vega', describe(error), { cause: error });
+  }
+  // NOTE: Vega logs errors raised inside its dataflow (a bad expression, a missing field)
+  // and carries on with a half-drawn chart; treat them as failures.
+  if (logger.errors.length > 0) throw new RenderError('vega', logger.errors.join('; '));
+  return { svg, warnings: logger.warnings };
+}
+
+/** The spec as an SVG document. Throws RenderError. */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  return (await renderSvgWithWarnings(spec)).svg;
+}
+
+/** Rasterize an SVG document (its fonts from the system) to PNG bytes. Throws RenderError. */
+export function svgToPng(svg: string, options: RenderOptions = {}): Uint8Array {
+  const scale = options.scale ?? 2;
+  if (!(scale > 0 && scale <= 16)) throw new RangeError(`scale must be in (0, 16], got ${scale}`);
+  try {
+    const resvg = new Resvg(svg, {
+      font: {
+        loadSystemFonts: true,
+        defaultFontFamily: FONT_FAMILY,
+        sansSerifFamily: FONT_FAMILY,
+      },
+      fitTo: { mode: 'zoom', value: scale },
+      background: 'white',
+    });
+    return new Uint8Array(resvg.render().asPng());
+  } catch (error) {
+    throw new RenderError('rasterize', describe(error), { cause: error });
+  }
+}
+
+/** The spec as PNG bytes. Throws RenderError. */
+export async function renderPng(spec: TopLevelSpec, options: RenderOptions = {}): Promise<Uint8Array> {
+  return svgToPng(await renderSvg(spec), options);
+}
+
+/**
+ * Render the spec and write it to `path` as PNG. Rendering finishes before the file is touched,
+ * and the bytes go through a temporary file renamed into place: a failure never leaves a
+ * partial or temporary file, and an older file at `path` stays intact.
+ */
+export async function writePng(path: string, spec: TopLevelSpec, options: RenderOptions = {}): Promise<void> {
+  await writeFileAtomic(path, await renderPng(spec, options));
+}

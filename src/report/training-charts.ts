@@ -1,0 +1,25 @@
+// The two charts of a training run, accuracy.png and loss.png, in one call. Both are rendered
+// before either file is written, so a failed render leaves neither.
+
+import { join } from 'node:path';
+import { accuracyChart, type AccuracyPoint } from './accuracy-chart.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { lossChart } from './loss-chart.js';
+import { renderPng } from './render.js';
+import type { Series } from './series.js';
+
+export const ACCURACY_PNG = 'accuracy.png';
+export const LOSS_PNG = 'loss.png';
+
+/** Writes `dir`/accuracy.png and `dir`/loss.png (the folder must exist); returns their paths. */
+export async function writeTrainingCharts(
+  dir: string,
+  evaluations: readonly AccuracyPoint[],
+  loss: Series,
+): Promise<{ accuracy: string; loss: string }> {
+  const [accuracyPng, lossPng] = await Promise.all([renderPng(accuracyChart(evaluations)), renderPng(lossChart(loss))]);
+  const paths = { accuracy: join(dir, ACCURACY_PNG), loss: join(dir, LOSS_PNG) };
+  await writeFileAtomic(paths.accuracy, accuracyPng);
+  await writeFileAtomic(paths.loss, lossPng);
+  return paths;
+}
