@@ -1,5 +1,6 @@
 // The bar chart of the training wall times (one bar per system and job).
 
+import { barChart, writePng } from '../src/report/index.js';
 import type { BenchReport } from './results.js';
 
 export interface ChartBar {
@@ -29,6 +30,23 @@ export function chartBars(report: BenchReport): ChartBar[] {
   return bars;
 }
 
-export async function writeBarChart(_report: BenchReport, path: string): Promise<{ written: true; path: string } | { written: false; reason: string }> {
-  return { written: false, reason: `src/report (barChart, writePng) is not on this branch yet; ${path} not written` };
+/** The bar chart as a Vega-Lite spec: wall seconds, one bar per run, colored by system family. */
+export function wallTimeChart(report: BenchReport) {
+  const scaled = report.jobs.some((job) => job.rows.some((row) => row.derived?.extrapolatedWallSeconds !== undefined));
+  const job = report.jobs[0];
+  const subtitle = [
+    `${report.date} · ${report.mode === 'quick' ? 'QUICK run (1000 iterations), not the reference job' : `${job?.iterations ?? ''} iterations, ${job?.evaluations ?? ''} evaluations on all 70 000 images`} · ${report.machine['cores']} cores`,
+    ...(scaled ? ['(extrapolated): a capped run, its wall time estimated from its per-iteration and per-evaluation rates'] : []),
+  ];
+  return barChart(chartBars(report), { title: `Training wall time, lower is better${job ? ` — ${job.title}` : ''}`, unit: 's', xTitle: 'wall time (s)', subtitle });
+}
+
+export async function writeBarChart(report: BenchReport, path: string): Promise<{ written: true; path: string } | { written: false; reason: string }> {
+  if (chartBars(report).length === 0) return { written: false, reason: 'no successful training run' };
+  try {
+    await writePng(path, wallTimeChart(report));
+    return { written: true, path };
+  } catch (error) {
+    return { written: false, reason: (error as Error).message };
+  }
 }

@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chartBars } from '../bench/chart.js';
+import { chartBars, writeBarChart } from '../bench/chart.js';
+import { readPngSize } from '../src/report/index.js';
 import { evaluationCount } from '../bench/job.js';
 import type { TrainOutcome } from '../bench/protocol.js';
 import { derive, isoDate, resultPath, writeReport, type BenchReport } from '../bench/results.js';
@@ -140,4 +141,20 @@ test('writeReport: dated file name, valid JSON round trip, no temporary file lef
 
 test('isoDate: local date, zero-padded', () => {
   assert.equal(isoDate(new Date(2031, 0, 5, 23, 59)), '2031-01-05');
+});
+
+test('writeBarChart: a PNG of the wall times, written atomically', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'bench-chart-'));
+  try {
+    const path = join(folder, 'bench.png');
+    const result = await writeBarChart(fakeReport(), path);
+    assert.deepEqual(result, { written: true, path });
+    const size = readPngSize(readFileSync(path));
+    assert.ok(size.width > 200 && size.height > 100, JSON.stringify(size));
+    assert.deepEqual(readdirSync(folder), ['bench.png']);
+    const empty = { ...fakeReport(), jobs: [] };
+    assert.equal((await writeBarChart(empty, join(folder, 'none.png'))).written, false);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
