@@ -15,11 +15,12 @@ const FAMILY = { scratchnet: 'scratchnet', tfjs: 'TensorFlow.js', numpy: 'NumPy'
 /** Wall seconds per system; extrapolated rows are labelled as such. */
 export function chartBars(report: BenchReport): ChartBar[] {
   const bars: ChartBar[] = [];
-  for (const job of report.jobs) {
+  const jobsWithRuns = report.jobs.filter((job) => job.rows.some((row) => row.status === 'ok'));
+  for (const job of jobsWithRuns) {
     for (const row of job.rows) {
       if (row.status !== 'ok' || !row.outcome || !row.derived) continue;
       const extrapolated = row.derived.extrapolatedWallSeconds;
-      const prefix = report.jobs.length > 1 ? `${job.id}: ` : '';
+      const prefix = jobsWithRuns.length > 1 ? `${job.id}: ` : '';
       bars.push({
         name: `${prefix}${row.label}${extrapolated !== undefined ? ' (extrapolated)' : ''}`,
         value: extrapolated ?? row.outcome.wallSeconds,
@@ -33,7 +34,7 @@ export function chartBars(report: BenchReport): ChartBar[] {
 /** The bar chart as a Vega-Lite spec: wall seconds, one bar per run, colored by system family. */
 export function wallTimeChart(report: BenchReport) {
   const scaled = report.jobs.some((job) => job.rows.some((row) => row.derived?.extrapolatedWallSeconds !== undefined));
-  const job = report.jobs[0];
+  const job = report.jobs.find((j) => j.rows.some((row) => row.status === 'ok'));
   const subtitle = [
     `${report.date} · ${report.mode === 'quick' ? 'QUICK run (1000 iterations), not the reference job' : `${job?.iterations ?? ''} iterations, ${job?.evaluations ?? ''} evaluations on all 70 000 images`} · ${report.machine['cores']} cores`,
     ...(scaled ? ['(extrapolated): a capped run, its wall time estimated from its per-iteration and per-evaluation rates'] : []),

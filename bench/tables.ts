@@ -26,6 +26,11 @@ export function compact(value: number): string {
 
 /** The training table of one job; scaled rows carry a '~' and a footnote. */
 export function formatJobTable(job: JobResults): string {
+  const heading = `${job.title} — ${job.iterations} iterations, ${job.evaluations} evaluations (all 60 000 train + 10 000 test images each)`;
+  const notes = new Set(job.rows.map((r) => r.note));
+  if (job.rows.length > 0 && job.rows.every((r) => r.status === 'skipped') && notes.size === 1) {
+    return `${heading}\n\nskipped (${job.rows.map((r) => r.label).join(', ')}): ${job.rows[0]!.note ?? ''}`;
+  }
   const reference = job.rows.find((r) => r.system.kind === 'numpy' && r.status === 'ok' && !r.derived?.extrapolatedWallSeconds);
   const referenceWall = reference?.outcome?.wallSeconds;
   const footnotes: string[] = [];
@@ -58,7 +63,6 @@ export function formatJobTable(job: JobResults): string {
     rows,
     ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
   );
-  const heading = `${job.title} — ${job.iterations} iterations, ${job.evaluations} evaluations (all 60 000 train + 10 000 test images each)`;
   return [heading, '', table, ...(footnotes.length ? ['', ...footnotes] : [])].join('\n');
 }
 

@@ -158,3 +158,20 @@ test('writeBarChart: a PNG of the wall times, written atomically', async () => {
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('formatJobTable: a job skipped for one reason is one line, not a table', () => {
+  const job = {
+    id: 'cnn',
+    title: 'cnn job',
+    iterations: 10,
+    evaluations: 2,
+    rows: [
+      { id: 'a', label: 'A', system: { kind: 'numpy' } as const, status: 'skipped' as const, note: 'no conv layer' },
+      { id: 'b', label: 'B', system: { kind: 'numpy' } as const, status: 'skipped' as const, note: 'no conv layer' },
+    ],
+  };
+  const text = formatJobTable(job);
+  assert.match(text, /skipped \(A, B\): no conv layer$/);
+  assert.doesNotMatch(text, /\| system/);
+  assert.deepEqual(chartBars({ ...fakeReport(), jobs: [...fakeReport().jobs, job] }).map((b) => b.name)[0], 'NumPy', 'no job prefix when one job has runs');
+});
