@@ -12,8 +12,8 @@ async function run(request: Request): Promise<TrainOutcome | MicroOutcome> {
   const { system } = request;
   if (system.kind === 'numpy') throw new Error('numpy runs as a python3 process, not through child.js');
   if (request.mode === 'micro') return system.kind === 'scratchnet' ? microScratchnet(request) : microTfjs(request);
-  const data = loadMnistPackage({ keepShape: request.job.keepImageShape });
-  return system.kind === 'scratchnet' ? trainScratchnet(request, data) : trainTfjs(request, data);
+  const load = () => loadMnistPackage({ keepShape: request.job.keepImageShape });
+  return system.kind === 'scratchnet' ? trainScratchnet(request, load) : trainTfjs(request, load);
 }
 
 function write(path: string, value: unknown): void {

@@ -58,8 +58,8 @@ describe('bench systems on synthetic IDX files', () => {
   });
 
   it('scratchnet and TF.js (cpu and wasm, hand-written and autodiff) give the same losses and accuracies', async () => {
-    const data = loadMnistFolder(folder);
-    const run = (system: SystemSpec) => (system.kind === 'scratchnet' ? trainScratchnet : trainTfjs)({ mode: 'train', system, job, seed: 7 }, data);
+    const load = () => loadMnistFolder(folder);
+    const run = (system: SystemSpec) => (system.kind === 'scratchnet' ? trainScratchnet : trainTfjs)({ mode: 'train', system, job, seed: 7 }, load);
     const reference = await run({ kind: 'scratchnet', backend: 'js', threads: 1 });
     assertSaneOutcome(reference);
     // 4 classes, weights of std 0.5 on 25 inputs: the first loss is far from ln 4, so equal losses mean equal weights

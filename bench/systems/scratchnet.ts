@@ -19,9 +19,11 @@ async function select(system: ScratchnetSystem): Promise<void> {
   await useBackend(system.backend as BackendName, { threads: system.threads });
 }
 
-export async function trainScratchnet(request: TrainRequest, data: ImageData): Promise<TrainOutcome> {
+/** `load` runs after the backend is chosen, so the images live where its kernels want them (the wasm heap). */
+export async function trainScratchnet(request: TrainRequest, load: () => ImageData): Promise<TrainOutcome> {
   await select(request.system as ScratchnetSystem);
   const { job } = request;
+  const data = load();
   const rng = new Rng(request.seed);
   const net = buildNet(job.spec, { rng, init: job.initStd, dtype: 'float32' });
   const optimizer = new SGD(job.lr);

@@ -187,9 +187,10 @@ function isTwoLayer(job: TrainJob): boolean {
   return job.spec.layers.map((l) => l.type).join(',') === 'affine,relu,affine';
 }
 
-export async function trainTfjs(request: TrainRequest, data: ImageData): Promise<TrainOutcome> {
+export async function trainTfjs(request: TrainRequest, load: () => ImageData): Promise<TrainOutcome> {
   const system = request.system as TfjsSystem;
   await select(system.backend);
+  const data = load();
   const { job } = request;
   if (system.variant === 'manual' && !isTwoLayer(job)) throw new Error(`TF.js manual backprop is written for the two-layer net only, not ${job.id}`);
   const rng = new Rng(request.seed);
