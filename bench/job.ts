@@ -40,7 +40,7 @@ export const REFERENCE_JOB: TrainJob = {
 
 /**
  * Slot for issue 4's CNN job (the same CNN in scratchnet and TF.js). Its layers
- * ('convolution', 'pooling') come from the toolbox branch; until they are registered the
+ * ('conv', 'maxpool') come from the toolbox branch; until they are registered the
  * runner reports the job as skipped. Architecture: the book's SimpleConvNet.
  * NOTE: TF.js in Node trains it on the cpu backend only (the wasm backend lacks
  * Conv2DBackpropFilter); measured there ≈9 s per batch-100 iteration, so it runs capped.
@@ -52,9 +52,9 @@ export const CNN_JOB: TrainJob = {
     kind: 'cnn',
     inputShape: [1, 28, 28],
     layers: [
-      { type: 'convolution', filters: 30, size: 5, stride: 1, pad: 0 },
+      { type: 'conv', filters: 30, size: 5, stride: 1, pad: 0 },
       { type: 'relu' },
-      { type: 'pooling', size: 2, stride: 2 },
+      { type: 'maxpool', size: 2, stride: 2 },
       { type: 'affine', units: 100 },
       { type: 'relu' },
       { type: 'affine', units: 10 },

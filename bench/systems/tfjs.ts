@@ -69,7 +69,7 @@ export function buildTfNet(spec: ModelSpec, rng: Rng, initStd: number): TfNet {
       case 'sigmoid':
         steps.push((x) => tf.sigmoid(x));
         break;
-      case 'convolution': {
+      case 'conv': {
         const filters = layer['filters'] as number;
         const size = layer['size'] as number;
         const stride = (layer['stride'] as number | undefined) ?? 1;
@@ -83,7 +83,7 @@ export function buildTfNet(spec: ModelSpec, rng: Rng, initStd: number): TfNet {
         shape = [Math.floor((h + 2 * pad - size) / stride) + 1, Math.floor((w + 2 * pad - size) / stride) + 1, filters];
         break;
       }
-      case 'pooling': {
+      case 'maxpool': {
         const size = layer['size'] as number;
         const stride = (layer['stride'] as number | undefined) ?? size;
         const [h, w, c] = shape as [number, number, number];
