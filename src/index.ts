@@ -5,20 +5,35 @@ export { Tensor, sizeOf, type DType, type Data } from './tensor/tensor.js';
 export { Rng } from './tensor/rng.js';
 export { kernels, setKernels, type Kernels, type GemmOptions, type LabelIndices } from './tensor/kernels/kernels.js';
 export { createJsKernels } from './tensor/kernels/js.js';
-export { useBackend, BACKENDS, type BackendName } from './tensor/kernels/select.js';
+export { useBackend, useBestBackend, describeBackend, closeBackends, loadWasmKernels, BACKENDS, type BackendName, type BestBackend } from './tensor/kernels/select.js';
+export { timeGemm, type GemmShape } from './tensor/kernels/gemm-timing.js';
 
-export type { Layer, Param } from './layers/layer.js';
+export type { Layer, Param, NamedTensor } from './layers/layer.js';
 export { Affine } from './layers/affine.js';
 export { Relu } from './layers/relu.js';
 export { Sigmoid } from './layers/sigmoid.js';
 export { SoftmaxWithLoss, type Labels } from './layers/softmax-with-loss.js';
+export { Convolution, type ConvolutionOptions } from './layers/convolution.js';
+export { Pooling, type PoolingOptions } from './layers/pooling.js';
+export { BatchNorm } from './layers/batch-norm.js';
+export { Dropout } from './layers/dropout.js';
+export { im2col, col2im, convGeometry, type ConvGeometry } from './layers/im2col.js';
 
-export { LayerNet } from './nets/layer-net.js';
+export { LayerNet, paramIndexes } from './nets/layer-net.js';
 export { TwoLayerNet, type TwoLayerNetOptions } from './nets/two-layer-net.js';
-export { buildNet, registerLayer, twoLayerSpec, SpecNet, type ModelSpec, type LayerSpec, type Init } from './nets/spec.js';
+export { MultiLayerNet, multiLayerSpec, type MultiLayerNetOptions, type MultiLayerSpecOptions, type Activation } from './nets/multi-layer-net.js';
+export { SimpleConvNet, simpleConvSpec, type SimpleConvNetOptions, type SimpleConvSpecOptions } from './nets/simple-conv-net.js';
+export { convNetSpec, type ConvNetSpecOptions, type ConvBlock } from './nets/conv-net.js';
+export { buildNet, registerLayer, twoLayerSpec, validateSpec, initStd, SpecNet, type ModelSpec, type LayerSpec, type Init, type BuildOptions } from './nets/spec.js';
 
 export type { Optimizer } from './optim/optimizer.js';
 export { SGD } from './optim/sgd.js';
+export { Momentum } from './optim/momentum.js';
+export { Nesterov } from './optim/nesterov.js';
+export { AdaGrad } from './optim/adagrad.js';
+export { RMSprop } from './optim/rmsprop.js';
+export { Adam } from './optim/adam.js';
+export { createOptimizer, OPTIMIZERS, DEFAULT_LR, type OptimizerName, type OptimizerOptions } from './optim/factory.js';
 
 export { train, BatchSampler, DivergenceError, type TrainOptions, type TrainResult, type Evaluation, type TrainEvents } from './train/trainer.js';
 export { gradientCheck, type GradcheckRow } from './train/gradcheck.js';

@@ -4,6 +4,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors.js';
+import { compareCommand } from './compare.js';
 import { gradcheckCommand } from './gradcheck.js';
 import { trainCommand } from './train.js';
 
@@ -11,7 +12,7 @@ const program = new Command('scratchnet')
   .description('neural networks from scratch in TypeScript, trained by backpropagation')
   .exitOverride();
 
-for (const command of [trainCommand(), gradcheckCommand()]) {
+for (const command of [trainCommand(), gradcheckCommand(), compareCommand()]) {
   program.addCommand(command.exitOverride());
 }
 

@@ -1,43 +1,39 @@
-// scratchnet train: the book's chapter 5 job (TwoLayerNet on MNIST, minibatch SGD),
-// with every default of the reference job, writing metrics and charts to a run folder.
+// scratchnet train: the book's chapter 5 job (TwoLayerNet on MNIST, minibatch SGD) with
+// every default of the reference job, or with --model any net of chapters 6–7, writing
+// metrics and charts to a run folder.
 
 import { Command } from 'commander';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { TwoLayerNet } from '../nets/two-layer-net.js';
-import { SGD } from '../optim/sgd.js';
+import { buildNet } from '../nets/spec.js';
 import { useBackend } from '../tensor/kernels/select.js';
 import { Rng } from '../tensor/rng.js';
 import { DivergenceError, train, type Evaluation, type TrainResult } from '../train/trainer.js';
-import { writeRunCharts } from './run-charts.js';
+import { writeTrainingCharts } from '../report/training-charts.js';
 import { makeFolder, newRunFolder, writeFileAtomic } from './files.js';
 import { loadData } from './load-data.js';
 import { addBackendOptions, addDataOptions, nonNegativeInt, positiveInt, positiveNumber, seedNumber, type BackendChoice, type DataOptions } from './options.js';
+import { addModelOptions, chooseModel, hiddenList, needsImageShape, resolveRun, type ModelCliOptions } from './model-options.js';
 import { createProgress } from './progress.js';
 
-export interface TrainCliOptions extends DataOptions, BackendChoice {
-  hidden: number;
-  iters: number;
-  batch: number;
-  lr: number;
-  initStd: number;
-  evalEvery?: number;
+export interface TrainCliOptions extends DataOptions, BackendChoice, ModelCliOptions {
   seed: number;
   out?: string;
 }
 
 export function trainCommand(): Command {
   const command = new Command('train')
-    .description("train the book's two-layer net on MNIST and write metrics.json, accuracy.png and loss.png")
-    .option('--hidden <n>', 'hidden units', positiveInt, 50)
-    .option('--iters <n>', 'training iterations', positiveInt, 10000)
-    .option('--batch <n>', 'minibatch size (drawn with replacement)', positiveInt, 100)
-    .option('--lr <x>', 'learning rate', positiveNumber, 0.1)
-    .option('--init-std <x>', 'initial weights ~ std · N(0, 1)', positiveNumber, 0.01)
+    .description("train the book's two-layer net (or --model mlp, cnn …) on MNIST and write metrics.json, accuracy.png and loss.png")
+    .option('--hidden <sizes>', 'hidden units: 50 (two-layer), 100,100 (mlp: a list), 100 (cnn, simple-cnn)', hiddenList)
+    .option('--iters <n>', 'training iterations, batches drawn with replacement (two-layer: 10000)', positiveInt)
+    .option('--batch <n>', 'minibatch size (100)', positiveInt)
+    .option('--lr <x>', "learning rate (two-layer: 0.1; else the optimizer's book default: adam 0.001, others 0.01)", positiveNumber)
+    .option('--init-std <x>', 'initial weights ~ std · N(0, 1) (0.01)', positiveNumber)
     .option('--eval-every <n>', 'evaluate on all train and test images every n iterations, 0 = only at the end (default: one epoch, train size / batch)', nonNegativeInt)
     .option('--seed <n>', 'random seed: the same seed gives the same numbers', seedNumber, 1)
     .option('--out <dir>', 'output folder (default: runs/<timestamp>)');
+  addModelOptions(command, { positiveInt, positiveNumber });
   addDataOptions(command);
   addBackendOptions(command);
   return command.action(async (options: TrainCliOptions) => {
@@ -49,23 +45,17 @@ export async function runTrain(options: TrainCliOptions): Promise<void> {
   const totalStart = performance.now();
   const backend = await useBackend(options.backend, { threads: options.threads });
 
+  const model = chooseModel(options.model);
+
   const loadStart = performance.now();
-  const data = await loadData(options, {}, (line) => console.error(line));
+  const data = await loadData(options, { keepShape: needsImageShape(model) }, (line) => console.error(line));
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const trainSize = data.train.images.rows;
   if (trainSize === 0) throw new InputError(`${data.source}: the training set holds no images`);
-  const evalEvery = options.evalEvery ?? Math.max(1, Math.round(trainSize / options.batch));
-  const inputSize = data.train.images.cols;
+  const inputShape = data.train.images.shape.slice(1);
+  const run = resolveRun(model, options, { inputShape, imageShape: data.imageShape, classes: data.classes, trainSize });
   const config = {
-    model: 'two-layer',
-    inputSize,
-    hidden: options.hidden,
-    outputSize: data.classes,
-    iters: options.iters,
-    batch: options.batch,
-    lr: options.lr,
-    initStd: options.initStd,
-    evalEvery,
+    ...run.config,
     seed: options.seed,
     backend: backend.name,
     threads: options.threads,
@@ -75,26 +65,33 @@ export async function runTrain(options: TrainCliOptions): Promise<void> {
   };
 
   const rng = new Rng(options.seed);
-  const net = new TwoLayerNet({ inputSize, hiddenSize: options.hidden, outputSize: data.classes, weightInitStd: options.initStd, rng });
-  const optimizer = new SGD(options.lr);
+  const net = buildNet(run.spec, { rng, init: run.init, weightDecay: run.weightDecay });
+  const outputs = net.predict(data.train.images.sliceRows(0, 1)).cols;
+  if (outputs !== data.classes) throw new InputError(`--model ${options.model}: the net has ${outputs} outputs but the data has ${data.classes} classes`);
+  const optimizer = run.optimizer;
+  const { schedule } = run;
+  const iterations = schedule.iterations ?? schedule.epochs! * Math.ceil(trainSize / schedule.batchSize);
 
   const out = resolve(options.out ?? newRunFolder());
   const created = makeFolder(out);
-  console.log(`scratchnet train: ${inputSize}-${options.hidden}-${data.classes} net, ${options.iters} iterations, batch ${options.batch}, lr ${options.lr}, seed ${options.seed}`);
+  console.log(`scratchnet train: ${run.summary}, seed ${options.seed}`);
   console.log(`data: ${data.source} (${trainSize} train, ${data.test.images.rows} test); backend ${backend.name}`);
 
-  const progress = createProgress(options.iters);
+  const startLr = optimizer.lr;
+  const sampled = (schedule.evalSamples ?? Infinity) < Math.max(trainSize, data.test.images.rows) ? ` (on the first ${schedule.evalSamples} images)` : '';
+  const progress = createProgress(iterations);
   let result: TrainResult;
   try {
-    result = train(net, optimizer, data, rng, { iterations: options.iters, batchSize: options.batch, evalEvery }, {
+    result = train(net, optimizer, data, rng, schedule, {
       onIteration: (iteration, loss) => progress.update(iteration, loss),
-      onEvaluation: (evaluation) => progress.log(evaluationLine(evaluation)),
+      onEvaluation: (evaluation) => progress.log(evaluationLine(evaluation) + (evaluation.iteration < iterations ? sampled : '')),
+      onEpochEnd: () => (optimizer.lr *= run.lrDecay),
     });
   } catch (error) {
     progress.stop();
     if (created) rmSync(out, { recursive: true, force: true });
     if (error instanceof DivergenceError) {
-      throw new InputError(`--lr ${options.lr}: ${error.message}; the run diverged, try a smaller learning rate`);
+      throw new InputError(`--lr ${startLr}: ${error.message}; the run diverged, try a smaller learning rate`);
     }
     throw error;
   }
@@ -109,7 +106,7 @@ export async function runTrain(options: TrainCliOptions): Promise<void> {
     seconds,
   };
   try {
-    await writeRunCharts(out, metrics.evaluations, result.loss);
+    await writeTrainingCharts(out, metrics.evaluations, result.loss);
     seconds.total = (performance.now() - totalStart) / 1000;
     writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   } catch (error) {

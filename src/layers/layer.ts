@@ -20,6 +20,14 @@ export interface Layer {
    */
   backward(dout: Tensor, needInputGradient?: boolean): Tensor | undefined;
   params(): Param[];
+  /** Model state that gradients do not train (BatchNorm's running mean and variance). */
+  buffers?(): NamedTensor[];
+}
+
+/** A tensor a layer keeps besides its parameters, under the layer's own name for it. */
+export interface NamedTensor {
+  readonly name: string;
+  readonly value: Tensor;
 }
 
 export function param(name: string, value: Tensor): Param {

@@ -2,7 +2,7 @@
 //   predict: x → layers → scores      loss: softmax cross-entropy of the scores
 //   gradient: one forward pass, then backward through the layers in reverse
 
-import type { Layer, Param } from '../layers/layer.js';
+import type { Layer, NamedTensor, Param } from '../layers/layer.js';
 import { SoftmaxWithLoss, type Labels } from '../layers/softmax-with-loss.js';
 import { kernels, type LabelIndices } from '../tensor/kernels/kernels.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -17,22 +17,27 @@ export class LayerNet {
   }
 
   /**
-   * Parameters with the book's names: the i-th layer that has parameters contributes
-   * its own names suffixed with i (W1, b1, W2, b2 …).
+   * Parameters with the book's names: each weight layer opens a new index i and names its
+   * own parameters with it (W1, b1, W2, b2 …); a layer whose parameter names are new at the
+   * current index joins it, so BatchNorm after Affine i gives gamma i, beta i, as the book's
+   * MultiLayerNetExtend names them (W1 b1 gamma1 beta1 W2 …).
    */
   params(): Param[] {
     if (!this.named) {
-      const named: Param[] = [];
-      let index = 0;
-      for (const layer of this.layers) {
-        const own = layer.params();
-        if (own.length === 0) continue;
-        index++;
-        for (const p of own) named.push({ name: `${p.name}${index}`, value: p.value, grad: p.grad });
-      }
-      this.named = named;
+      const indexes = paramIndexes(this.layers);
+      this.named = this.layers.flatMap((layer, position) =>
+        layer.params().map((p) => ({ name: `${p.name}${indexes[position]}`, value: p.value, grad: p.grad })),
+      );
     }
     return this.named;
+  }
+
+  /** Untrained model state (BatchNorm's running statistics), named like params: runningMean1 … */
+  buffers(): NamedTensor[] {
+    const indexes = paramIndexes(this.layers);
+    return this.layers.flatMap((layer, position) =>
+      (layer.buffers?.() ?? []).map((b) => ({ name: `${b.name}${indexes[position]}`, value: b.value })),
+    );
   }
 
   /** Parameter values by name: { W1, b1, … }. */
@@ -117,6 +122,25 @@ export class LayerNet {
     }
     return correct / rows;
   }
+}
+
+/**
+ * The index each layer's parameters and buffers are named with (0 for a layer that has
+ * neither before the first layer with parameters): a new index when the layer's parameter
+ * names are already taken at the current one, or when there is no current one yet.
+ */
+export function paramIndexes(layers: readonly Layer[]): number[] {
+  let index = 0;
+  let taken = new Set<string>();
+  return layers.map((layer) => {
+    const names = layer.params().map((p) => p.name);
+    if (names.length > 0 && (index === 0 || names.some((name) => taken.has(name)))) {
+      index++;
+      taken = new Set();
+    }
+    for (const name of names) taken.add(name);
+    return index;
+  });
 }
 
 /** Index of the largest value in each row (one-hot targets → class indices). */

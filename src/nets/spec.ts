@@ -7,11 +7,16 @@
 import { InputError } from '../errors.js';
 import { Affine } from '../layers/affine.js';
 import type { Layer } from '../layers/layer.js';
+import type { Labels } from '../layers/softmax-with-loss.js';
 import { Relu } from '../layers/relu.js';
 import { Sigmoid } from '../layers/sigmoid.js';
 import { Rng } from '../tensor/rng.js';
 import { sizeOf, Tensor, type DType } from '../tensor/tensor.js';
 import { LayerNet } from './layer-net.js';
+import { factories, registerLayer } from './registry.js';
+import { addWeightDecayGradient, weightDecayLoss } from './weight-decay.js';
+// Convolution, pooling, batch norm, dropout: registered by their own module.
+import './layers-registry.js';
 
 export interface LayerSpec {
   readonly type: string;
@@ -42,12 +47,7 @@ export interface LayerFactory {
   build(spec: LayerSpec, inputShape: readonly number[], context: BuildContext): { layer: Layer; outputShape: number[] };
 }
 
-const factories = new Map<string, LayerFactory>();
-
-/** Makes a layer type buildable from a spec. */
-export function registerLayer(type: string, factory: LayerFactory): void {
-  factories.set(type, factory);
-}
+export { registerLayer };
 
 export function initStd(init: Init, fanIn: number): number {
   if (typeof init === 'number') return init;
@@ -58,15 +58,48 @@ export interface BuildOptions {
   rng?: Rng;
   dtype?: DType;
   init?: Init;
+  /** λ of L2 weight decay (see SpecNet.weightDecay). */
+  weightDecay?: number;
 }
+
+/** Activation values a chunk of the accuracy pass may hold across all layers at once. */
+const EVAL_CHUNK_VALUES = 1 << 24;
 
 /** A net whose structure is a ModelSpec. */
 export class SpecNet extends LayerNet {
+  /** λ of the L2 weight decay ½λΣW² over the weights W1, W2, … (0 = none). */
+  weightDecay = 0;
+  private valuesPerExample: number | undefined;
+
   constructor(
     readonly spec: ModelSpec,
     layers: Layer[],
   ) {
     super(layers);
+  }
+
+  protected override regularizationLoss(): number {
+    return weightDecayLoss(this.params(), this.weightDecay);
+  }
+
+  protected override addRegularizationGradient(): void {
+    addWeightDecayGradient(this.params(), this.weightDecay);
+  }
+
+  /** Accuracy in chunks sized so that all layers' outputs for one chunk stay near 16 M values (at most 10 000 rows). */
+  override accuracy(x: Tensor, t: Labels, chunkRows = this.evalChunkRows(x)): number {
+    return super.accuracy(x, t, chunkRows);
+  }
+
+  private evalChunkRows(x: Tensor): number {
+    if (x.rows === 0) return 10000;
+    if (this.valuesPerExample === undefined) {
+      let out = x.sliceRows(0, 1);
+      let values = out.size;
+      for (const layer of this.layers) values += (out = layer.forward(out, false)).size;
+      this.valuesPerExample = values;
+    }
+    return Math.max(1, Math.min(10000, Math.floor(EVAL_CHUNK_VALUES / this.valuesPerExample)));
   }
 }
 
@@ -90,7 +123,9 @@ export function buildNet(spec: ModelSpec, options: BuildOptions = {}): SpecNet {
     layers.push(built.layer);
     shape = built.outputShape;
   });
-  return new SpecNet(spec, layers);
+  const net = new SpecNet(spec, layers);
+  net.weightDecay = options.weightDecay ?? 0;
+  return net;
 }
 
 /** Checks a spec read from JSON before anything is built from it. */

@@ -1,18 +1,35 @@
 // The training loop of the book's chapter 5, with events instead of prints:
 //   repeat: draw a minibatch → backprop → optimizer step;
 //   every `evalEvery` iterations (and at iteration 0): accuracy on the full train and test sets.
+// Or, as the book's chapter 7 Trainer: a number of epochs, each a fresh shuffle of the
+// training set, with an evaluation after every epoch.
 
 import type { Dataset } from '../data/dataset.js';
 import type { LayerNet } from '../nets/layer-net.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { kernels } from '../tensor/kernels/kernels.js';
 import type { Rng } from '../tensor/rng.js';
 import { reuse, type Tensor } from '../tensor/tensor.js';
 
 export interface TrainOptions {
-  iterations: number;
+  /** Minibatch steps. Give this or `epochs`. */
+  iterations?: number;
+  /**
+   * Passes over the training set, ⌈N / batchSize⌉ iterations each, sampling 'shuffle' unless
+   * given; evaluates at the end of every epoch (the last of those is `final`) and not by `evalEvery`.
+   * (When batchSize does not divide N, an epoch's last batch takes its rest from the next shuffle.)
+   */
+  epochs?: number;
   batchSize: number;
-  /** Evaluate at iteration 0 and every this many iterations after it; 0 = never. */
-  evalEvery: number;
+  /** Iterations mode: evaluate at iteration 0 and every this many iterations after it; 0 = never. */
+  evalEvery?: number;
+  /** Epochs mode: also evaluate before the first iteration (epoch 0). */
+  evalAtStart?: boolean;
+  /**
+   * Evaluate all but the final accuracies on the first this many train and test examples
+   * (the book's Trainer does this with 1000); the final evaluation always uses every example.
+   */
+  evalSamples?: number;
   /**
    * 'replacement': every batch is drawn uniformly with replacement (the book's loop);
    * 'shuffle': epochs over a fresh permutation, without replacement.
@@ -31,8 +48,11 @@ export interface Evaluation {
 }
 
 export interface TrainEvents {
+  /** After each minibatch step (batch end). */
   onIteration?(iteration: number, loss: number): void;
   onEvaluation?(evaluation: Evaluation): void;
+  /** After the last batch of each pass over the training set (epoch counts from 1); with its evaluation if one was made. */
+  onEpochEnd?(epoch: number, evaluation: Evaluation | undefined): void;
 }
 
 export interface TrainResult {
@@ -63,11 +83,19 @@ export function train(
   options: TrainOptions,
   events: TrainEvents = {},
 ): TrainResult {
-  const { iterations, batchSize, evalEvery, sampling = 'replacement' } = options;
+  const { batchSize, epochs } = options;
   const trainSet = data.train;
   const trainSize = trainSet.images.rows;
   if (trainSize === 0) throw new Error('train: the training set is empty');
-  const itersPerEpoch = Math.max(trainSize / batchSize, 1);
+  const byEpochs = epochs !== undefined;
+  if (byEpochs === (options.iterations !== undefined)) throw new Error('train: give either iterations or epochs');
+  // Iterations mode keeps the book's fractional epochs; epochs mode has a whole number of batches per epoch.
+  const itersPerEpoch = byEpochs ? Math.ceil(trainSize / batchSize) : Math.max(trainSize / batchSize, 1);
+  const iterations = byEpochs ? epochs * itersPerEpoch : options.iterations!;
+  // Epochs mode evaluates when an epoch's last batch is done, i.e. before the next epoch's first.
+  const evalEvery = byEpochs ? itersPerEpoch : (options.evalEvery ?? 0);
+  const evalAtStart = byEpochs ? options.evalAtStart === true : true;
+  const sampling = options.sampling ?? (byEpochs ? 'shuffle' : 'replacement');
   const params = net.params();
   const loss = new Float32Array(iterations);
   const evaluations: Evaluation[] = [];
@@ -75,28 +103,41 @@ export function train(
   const start = now();
   let evaluateSeconds = 0;
 
-  const evaluate = (): { trainAccuracy: number; testAccuracy: number } => {
+  const evaluate = (all: boolean): { trainAccuracy: number; testAccuracy: number } => {
     const t0 = now();
-    const trainAccuracy = net.accuracy(trainSet.images, trainSet.labels);
-    const testAccuracy = net.accuracy(data.test.images, data.test.labels);
+    const limit = all ? Infinity : (options.evalSamples ?? Infinity);
+    const accuracyOn = (set: Dataset): number => {
+      const rows = Math.min(set.images.rows, limit);
+      return net.accuracy(rows < set.images.rows ? set.images.sliceRows(0, rows) : set.images, set.labels.subarray(0, rows));
+    };
+    const trainAccuracy = accuracyOn(trainSet);
+    const testAccuracy = accuracyOn(data.test);
     evaluateSeconds += now() - t0;
     return { trainAccuracy, testAccuracy };
   };
+  const record = (iteration: number, accuracies: { trainAccuracy: number; testAccuracy: number }): Evaluation => {
+    const evaluation = { epoch: iteration / itersPerEpoch, iteration, ...accuracies, elapsed: now() - start };
+    evaluations.push(evaluation);
+    events.onEvaluation?.(evaluation);
+    if (byEpochs && iteration > 0) events.onEpochEnd?.(evaluation.epoch, evaluation);
+    return evaluation;
+  };
 
   for (let i = 0; i < iterations; i++) {
-    if (evalEvery > 0 && i % evalEvery === 0) {
-      const evaluation = { epoch: i / itersPerEpoch, iteration: i, ...evaluate(), elapsed: now() - start };
-      evaluations.push(evaluation);
-      events.onEvaluation?.(evaluation);
-    }
+    if (evalEvery > 0 && i % evalEvery === 0 && (i > 0 || evalAtStart)) record(i, evaluate(false));
     const { x, t } = batch.next();
     const batchLoss = net.backprop(x, t);
     if (!Number.isFinite(batchLoss)) throw new DivergenceError(i, batchLoss);
     optimizer.update(params);
     loss[i] = batchLoss;
     events.onIteration?.(i, batchLoss);
+    if (!byEpochs && Math.floor((i + 1) / itersPerEpoch) > Math.floor(i / itersPerEpoch)) {
+      events.onEpochEnd?.(Math.floor((i + 1) / itersPerEpoch), undefined);
+    }
   }
-  const final = evaluate();
+  const final = evaluate(true);
+  // Epochs mode: the final evaluation is also the last epoch's.
+  if (byEpochs && iterations > 0) record(iterations, final);
   const total = now() - start;
   return { evaluations, loss, final, seconds: { train: total - evaluateSeconds, evaluate: evaluateSeconds } };
 }
@@ -105,6 +146,7 @@ export function train(
 export class BatchSampler {
   private x: Tensor | undefined;
   private readonly t: Uint8Array;
+  private readonly indices: Int32Array;
   private readonly order: Int32Array | undefined;
   private cursor = 0;
 
@@ -115,6 +157,7 @@ export class BatchSampler {
     private readonly rng: Rng,
   ) {
     this.t = new Uint8Array(batchSize);
+    this.indices = new Int32Array(batchSize);
     if (sampling === 'shuffle') {
       this.order = Int32Array.from({ length: set.images.rows }, (_, i) => i);
       this.cursor = this.order.length;
@@ -128,9 +171,10 @@ export class BatchSampler {
     const x = (this.x = reuse(this.x, [this.batchSize, ...images.shape.slice(1)], images.dtype));
     for (let b = 0; b < this.batchSize; b++) {
       const index = this.nextIndex(rows);
-      x.data.set(images.data.subarray(index * width, (index + 1) * width), b * width);
+      this.indices[b] = index;
       this.t[b] = this.set.labels[index]!;
     }
+    kernels().gatherRows(images.data, this.indices, x.data, width);
     return { x, t: this.t };
   }
 

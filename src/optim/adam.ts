@@ -1,0 +1,56 @@
+// Adam (the book's defaults: lr 0.001, β1 0.9, β2 0.999), at step t = 1, 2, …:
+//   m ← m + (1 − β1)·(g − m)          v ← v + (1 − β2)·(g² − v)
+//   W ← W − lr_t · m / (√v + 1e-7),   lr_t = lr · √(1 − β2^t) / (1 − β1^t)
+// lr_t folds the bias correction of m and v (both start at zero) into the step size.
+
+import type { Param } from '../layers/layer.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { EPSILON } from './adagrad.js';
+import { scalarState, scalarTensor, Slots, type Optimizer } from './optimizer.js';
+
+export class Adam implements Optimizer {
+  readonly name = 'adam';
+  private readonly slots = new Slots('adam', ['m', 'v']);
+  /** Steps taken so far. */
+  private step = 0;
+
+  constructor(
+    public lr = 0.001,
+    readonly beta1 = 0.9,
+    readonly beta2 = 0.999,
+  ) {}
+
+  update(params: readonly Param[]): void {
+    this.slots.checkNames(params);
+    const { beta1, beta2 } = this;
+    const t = ++this.step;
+    const lrT = (this.lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+    for (const p of params) {
+      const w = p.value.data;
+      const g = p.grad.data;
+      const m = this.slots.get('m', p).data;
+      const v = this.slots.get('v', p).data;
+      for (let i = 0; i < w.length; i++) {
+        const gi = g[i]!;
+        m[i] += (1 - beta1) * (gi - m[i]!);
+        v[i] += (1 - beta2) * (gi * gi - v[i]!);
+        w[i] -= (lrT * m[i]!) / (Math.sqrt(v[i]!) + EPSILON);
+      }
+    }
+  }
+
+  state(): Record<string, Tensor> {
+    return { ...Object.fromEntries(this.slots.entries()), t: scalarTensor(this.step) };
+  }
+
+  loadState(state: Record<string, Tensor>): void {
+    const step = scalarState(state, 't', 'adam');
+    if (!Number.isInteger(step) || step < 0) throw new Error(`adam: state "t" must be a step count, got ${step}`);
+    this.slots.load(state, ['t']);
+    this.step = step;
+  }
+
+  config(): Record<string, string | number> {
+    return { optimizer: this.name, lr: this.lr, beta1: this.beta1, beta2: this.beta2 };
+  }
+}

@@ -1,0 +1,88 @@
+// Forward outputs of Convolution, max Pooling and BatchNorm against numpy, an independent
+// implementation written here with padding, strided windows and tensordot.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { BatchNorm } from '../src/layers/batch-norm.js';
+import { Convolution } from '../src/layers/convolution.js';
+import { Pooling } from '../src/layers/pooling.js';
+import { Rng } from '../src/tensor/rng.js';
+import { Tensor } from '../src/tensor/tensor.js';
+import { randomTensor } from './helpers/grad.js';
+
+const NUMPY = `
+import json, sys
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view as windows
+def run(q):
+  x = np.array(q['x'], dtype=np.float64).reshape(q['xShape'])
+  W = np.array(q['W'], dtype=np.float64).reshape(q['WShape'])
+  b = np.array(q['b'], dtype=np.float64)
+  s, p = q['stride'], q['pad']
+  xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+  win = windows(xp, W.shape[2:], axis=(2, 3))[:, :, ::s, ::s]          # N, C, OH, OW, FH, FW
+  conv = np.tensordot(win, W, axes=([1, 4, 5], [1, 2, 3])).transpose(0, 3, 1, 2) + b[None, :, None, None]
+  k, ps, pp = q['poolSize'], q['poolStride'], q['poolPad']
+  cp = np.pad(conv, ((0, 0), (0, 0), (pp, pp), (pp, pp)), constant_values=-np.inf)
+  pool = windows(cp, (k, k), axis=(2, 3))[:, :, ::ps, ::ps].max(axis=(4, 5))
+  g = np.array(q['gamma']); be = np.array(q['beta'])
+  mu = conv.mean(axis=(0, 2, 3), keepdims=True); var = conv.var(axis=(0, 2, 3), keepdims=True)
+  bn = g[None, :, None, None] * (conv - mu) / np.sqrt(var + 10e-7) + be[None, :, None, None]
+  return {'conv': conv.ravel().tolist(), 'convShape': conv.shape, 'pool': pool.ravel().tolist(), 'poolShape': pool.shape, 'bn': bn.ravel().tolist()}
+json.dump([run(q) for q in json.load(sys.stdin)], sys.stdout)
+`;
+
+const cases = [
+  { stride: 1, pad: 0, filter: 5, poolSize: 2, poolStride: 2, poolPad: 0 },
+  { stride: 2, pad: 1, filter: 3, poolSize: 3, poolStride: 2, poolPad: 1 },
+  { stride: 1, pad: 2, filter: 3, poolSize: 2, poolStride: 1, poolPad: 0 },
+];
+
+test('conv (strides, pads) → max pool (strides, pads) → batch norm (training) equal numpy', (t) => {
+  const rng = new Rng(21);
+  const ours = cases.map((c) => {
+    const x = randomTensor([3, 2, 11, 10], rng);
+    const W = randomTensor([4, 2, c.filter, c.filter], rng);
+    const b = randomTensor([4], rng);
+    const gamma = randomTensor([4], rng);
+    const beta = randomTensor([4], rng);
+    const conv = new Convolution(W, b, { stride: c.stride, pad: c.pad }).forward(x, false).clone();
+    const pool = new Pooling({ size: c.poolSize, stride: c.poolStride, pad: c.poolPad }).forward(conv);
+    const bn = new BatchNorm(gamma, beta).forward(conv, true);
+    const query = {
+      x: [...x.data], xShape: x.shape, W: [...W.data], WShape: W.shape, b: [...b.data], stride: c.stride, pad: c.pad,
+      poolSize: c.poolSize, poolStride: c.poolStride, poolPad: c.poolPad, gamma: [...gamma.data], beta: [...beta.data],
+    };
+    return { case: c, conv, pool, bn, query };
+  });
+  const run = spawnSync('python3', ['-c', NUMPY], { input: JSON.stringify(ours.map((o) => o.query)), encoding: 'utf8' });
+  if (run.error || /No module named .?numpy/.test(run.stderr)) {
+    t.skip('python3 with numpy is not available');
+    return;
+  }
+  assert.equal(run.status, 0, run.stderr);
+  const reference = JSON.parse(run.stdout) as { conv: number[]; convShape: number[]; pool: number[]; poolShape: number[]; bn: number[] }[];
+  ours.forEach((o, k) => {
+    const r = reference[k]!;
+    const label = `stride ${o.case.stride} pad ${o.case.pad}, pool ${o.case.poolSize}/${o.case.poolStride}/${o.case.poolPad}`;
+    assert.deepEqual(o.conv.shape, r.convShape, label);
+    assert.deepEqual(o.pool.shape, r.poolShape, label);
+    const close = (name: string, mine: Tensor, theirs: number[]) =>
+      theirs.forEach((value, i) => assert.ok(Math.abs(mine.data[i]! - value) < 1e-9, `${label} ${name}[${i}]: ${mine.data[i]} vs numpy ${value}`));
+    close('conv', o.conv, r.conv);
+    close('pool', o.pool, r.pool);
+    close('batchnorm', o.bn, r.bn);
+  });
+});
+
+test('float32 convolution stays within float32 rounding of the float64 one', () => {
+  const rng = new Rng(22);
+  const x = randomTensor([2, 3, 9, 9], rng);
+  const W = randomTensor([5, 3, 3, 3], rng);
+  const b = randomTensor([5], rng);
+  const out64 = new Convolution(W, b, { stride: 2, pad: 1 }).forward(x, true);
+  const out32 = new Convolution(W.as('float32'), b.as('float32'), { stride: 2, pad: 1 }).forward(x.as('float32'), true);
+  assert.equal(out32.dtype, 'float32');
+  for (let i = 0; i < out64.size; i++) assert.ok(Math.abs(out32.data[i]! - out64.data[i]!) < 1e-4);
+});
