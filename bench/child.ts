@@ -4,6 +4,7 @@
 
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { loadMnistPackage } from '../src/data/mnist-files.js';
+import { closeBackends } from '../src/tensor/kernels/select.js';
 import type { MicroOutcome, Request, TrainOutcome } from './protocol.js';
 import { microScratchnet, trainScratchnet } from './systems/scratchnet.js';
 import { microTfjs, trainTfjs } from './systems/tfjs.js';
@@ -31,4 +32,6 @@ try {
 } catch (error) {
   write(resultPath, { error: (error as Error).message });
   process.exitCode = 1;
+} finally {
+  await closeBackends(); // stops the wasm backend's worker threads
 }

@@ -71,7 +71,7 @@ export function systemLabel(system: SystemSpec): string {
     case 'tfjs':
       return `TF.js ${system.backend} (${system.variant})`;
     case 'numpy':
-      return system.threads === undefined ? 'NumPy (book design)' : `NumPy ×${system.threads}`;
+      return system.threads === undefined ? 'NumPy (book design)' : `NumPy ×${system.threads}${system.threads === 1 ? ' (book design, 1 BLAS thread)' : ''}`;
   }
 }
 

@@ -59,7 +59,8 @@ function selected(options: Options, system: SystemSpec): boolean {
 function trainSystems(job: TrainJob, options: Options): SystemSpec[] {
   const systems: SystemSpec[] = [];
   if (job.id === 'two-layer') {
-    systems.push({ kind: 'numpy' }, { kind: 'tfjs', backend: 'cpu', variant: 'manual' }, { kind: 'tfjs', backend: 'wasm', variant: 'manual' });
+    // NumPy as it comes (OpenBLAS on every core) and on one BLAS thread: on a busy machine the spinning BLAS threads cost it dearly
+    systems.push({ kind: 'numpy' }, { kind: 'numpy', threads: 1 }, { kind: 'tfjs', backend: 'cpu', variant: 'manual' }, { kind: 'tfjs', backend: 'wasm', variant: 'manual' });
   }
   // NOTE: TF.js's wasm backend has no Conv2DBackpropFilter kernel, so a conv net trains on its cpu backend only.
   systems.push({ kind: 'tfjs', backend: job.keepImageShape ? 'cpu' : 'wasm', variant: 'autodiff' });
@@ -123,7 +124,7 @@ async function runMicro(options: Options, python: { ok: boolean; reason?: string
   const shapes = options.quick ? GEMM_SHAPES.filter((s) => s.m * s.k * s.n < 1e9) : GEMM_SHAPES;
   for (const system of microSystems(options)) {
     const id = systemId(system);
-    const label = system.kind === 'tfjs' ? `TF.js ${system.backend}` : systemLabel(system);
+    const label = system.kind === 'tfjs' ? `TF.js ${system.backend}` : system.kind === 'numpy' ? `NumPy ×${system.threads}` : systemLabel(system);
     if (system.kind === 'numpy' && !python.ok) {
       rows.push({ id, label, system, status: 'skipped', note: python.reason });
       continue;

@@ -175,3 +175,13 @@ test('formatJobTable: a job skipped for one reason is one line, not a table', ()
   assert.doesNotMatch(text, /\| system/);
   assert.deepEqual(chartBars({ ...fakeReport(), jobs: [...fakeReport().jobs, job] }).map((b) => b.name)[0], 'NumPy', 'no job prefix when one job has runs');
 });
+
+test('formatJobTable: speeds are relative to the fastest full NumPy run', () => {
+  const report = fakeReport();
+  const job = report.jobs[0]!;
+  const quickerNumpy = outcome({ wallSeconds: 1, trainSeconds: 0.5, evalSeconds: 0.5 });
+  const rows = [...job.rows, { id: 'numpy-1', label: 'NumPy ×1', system: { kind: 'numpy', threads: 1 } as const, status: 'ok' as const, outcome: quickerNumpy, derived: derive(quickerNumpy, 100, 3) }];
+  const table = formatJobTable({ ...job, rows });
+  assert.match(table.split('\n').find((l) => l.startsWith('| scratchnet js ×1 '))!, /\|\s+0\.50× \|/);
+  assert.match(table.split('\n').find((l) => l.startsWith('| NumPy ×1 '))!, /\|\s+1\.00× \|/);
+});

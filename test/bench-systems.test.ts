@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { loadMnistFolder } from '../src/data/mnist-files.js';
 import { twoLayerSpec } from '../src/nets/spec.js';
+import { closeBackends } from '../src/tensor/kernels/select.js';
 import type { TrainJob } from '../bench/job.js';
 import type { MicroOutcome, SystemSpec, TrainOutcome } from '../bench/protocol.js';
 import { runInChild } from '../bench/spawn.js';
@@ -16,7 +17,10 @@ import { tempFolder, writeSyntheticMnist } from './helpers/mnist-fixture.js';
 import { hasNumpy } from './helpers/python.js';
 
 const folder = writeSyntheticMnist(tempFolder('bench-systems-'), { train: 60, test: 20, size: 5, classes: 4 });
-after(() => rmSync(folder, { recursive: true, force: true }));
+after(async () => {
+  rmSync(folder, { recursive: true, force: true });
+  await closeBackends();
+});
 
 const job: TrainJob = {
   id: 'tiny',
@@ -57,7 +61,7 @@ describe('bench systems on synthetic IDX files', () => {
     await assert.rejects(runInChild({ mode: 'train', system: { kind: 'numpy' }, job, seed: 3 }, { dataFolder: `${folder}/missing` }), /wrote no result/);
   });
 
-  it('scratchnet and TF.js (cpu and wasm, hand-written and autodiff) give the same losses and accuracies', async () => {
+  it('scratchnet (js, wasm) and TF.js (cpu and wasm, hand-written and autodiff) give the same losses and accuracies', async () => {
     const load = () => loadMnistFolder(folder);
     const run = (system: SystemSpec) => (system.kind === 'scratchnet' ? trainScratchnet : trainTfjs)({ mode: 'train', system, job, seed: 7 }, load);
     const reference = await run({ kind: 'scratchnet', backend: 'js', threads: 1 });
@@ -65,13 +69,14 @@ describe('bench systems on synthetic IDX files', () => {
     // 4 classes, weights of std 0.5 on 25 inputs: the first loss is far from ln 4, so equal losses mean equal weights
     assert.ok(Math.abs(reference.firstLoss! - Math.log(4)) > 0.05, `first loss ${reference.firstLoss}`);
     for (const system of [
+      { kind: 'scratchnet', backend: 'wasm', threads: 1 },
       { kind: 'tfjs', backend: 'cpu', variant: 'manual' },
       { kind: 'tfjs', backend: 'cpu', variant: 'autodiff' },
       { kind: 'tfjs', backend: 'wasm', variant: 'manual' },
     ] as const) {
       const outcome = await run(system);
       assertSaneOutcome(outcome);
-      const what = `${system.backend} ${system.variant}`;
+      const what = `${system.kind} ${system.backend} ${'variant' in system ? system.variant : ''}`;
       assert.ok(Math.abs(outcome.firstLoss! - reference.firstLoss!) < 1e-5, `${what}: first loss ${outcome.firstLoss} vs ${reference.firstLoss}`);
       assert.ok(Math.abs(outcome.lastLoss! - reference.lastLoss!) < 1e-4, `${what}: last loss ${outcome.lastLoss} vs ${reference.lastLoss}`);
       assert.equal(outcome.finalTestAccuracy, reference.finalTestAccuracy, what);

@@ -5,13 +5,14 @@ import { loadMnistPackage } from '../../src/data/mnist-files.js';
 import { buildNet } from '../../src/nets/spec.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { kernels } from '../../src/tensor/kernels/kernels.js';
-import { useBackend, type BackendName } from '../../src/tensor/kernels/select.js';
+import { timeGemm } from '../../src/tensor/kernels/gemm-timing.js';
+import { describeBackend, useBackend, type BackendName } from '../../src/tensor/kernels/select.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { train } from '../../src/train/trainer.js';
 import { REFERENCE_JOB } from '../job.js';
 import type { MicroOutcome, MicroRequest, TrainOutcome, TrainRequest } from '../protocol.js';
-import { bestSecondsPerCall, gflops, medianMicroseconds, peakRssMB } from '../timing.js';
+import { bestSecondsPerCall, medianMicroseconds, peakRssMB } from '../timing.js';
 
 type ScratchnetSystem = { kind: 'scratchnet'; backend: string; threads: number };
 
@@ -48,7 +49,7 @@ export async function trainScratchnet(request: TrainRequest, load: () => ImageDa
     lastLoss: job.iterations > 0 ? result.loss[job.iterations - 1]! : null,
     peakRssMB: peakRssMB(),
     evaluationLog: result.evaluations.map(({ iteration, trainAccuracy, testAccuracy, elapsed }) => ({ iteration, trainAccuracy, testAccuracy, elapsed })),
-    versions: { node: process.versions.node, backend: kernels().name },
+    versions: { node: process.versions.node, backend: describeBackend(kernels()) },
   };
 }
 
@@ -56,16 +57,10 @@ export async function microScratchnet(request: MicroRequest): Promise<MicroOutco
   await select(request.system as ScratchnetSystem);
   const k = kernels();
   const rng = new Rng(request.seed);
+  // timeGemm keeps its matrices in the backend's own memory (the wasm heap), as the layers' tensors are
   const gemm = request.shapes.map((shape) => {
-    const a = new Float32Array(shape.m * shape.k);
-    const b = new Float32Array(shape.k * shape.n);
-    const c = new Float32Array(shape.m * shape.n);
-    rng.fillNormal(a);
-    rng.fillNormal(b);
-    const options = { transA: shape.transA ?? false, transB: shape.transB ?? false };
-    const seconds = bestSecondsPerCall(() => k.gemm(a, b, c, shape.m, shape.n, shape.k, options), request.minSeconds);
-    const result = { shape: shape.name, gflops: gflops(shape.m, shape.k, shape.n, seconds) };
-    process.stderr.write(`scratchnet ${k.name}: gemm ${shape.name}: ${result.gflops.toFixed(1)} GFLOP/s\n`);
+    const result = { shape: shape.name, gflops: timeGemm(k, shape, request.minSeconds) };
+    process.stderr.write(`scratchnet ${describeBackend(k)}: gemm ${shape.name}: ${result.gflops.toFixed(1)} GFLOP/s\n`);
     return result;
   });
 
@@ -83,6 +78,6 @@ export async function microScratchnet(request: MicroRequest): Promise<MicroOutco
     gemm,
     inference: { batchImagesPerSecond: rows / batchSeconds, singleImageMicroseconds: single },
     peakRssMB: peakRssMB(),
-    versions: { node: process.versions.node, backend: k.name },
+    versions: { node: process.versions.node, backend: describeBackend(k) },
   };
 }
