@@ -203,6 +203,7 @@ def train(args):
         'wallSeconds': wall,
         'trainSeconds': wall - eval_seconds,
         'evalSeconds': eval_seconds,
+        'evaluatedImages': (len(evaluations) + 1) * (train_size + x_test.shape[0]),
         'finalTrainAccuracy': final_train,
         'finalTestAccuracy': final_test,
         'firstLoss': losses[0] if losses else None,

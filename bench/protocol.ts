@@ -47,6 +47,8 @@ export interface TrainOutcome {
   readonly wallSeconds: number;
   readonly trainSeconds: number;
   readonly evalSeconds: number;
+  /** Images classified by all evaluations together (scheduled ones may use a subset). */
+  readonly evaluatedImages: number;
   readonly finalTrainAccuracy: number;
   readonly finalTestAccuracy: number;
   readonly firstLoss: number | null;

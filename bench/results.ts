@@ -28,9 +28,10 @@ export interface Derived {
 export interface JobResults {
   readonly id: string;
   readonly title: string;
-  /** Iterations and evaluations of the job as planned (scaled rows ran fewer). */
+  /** Iterations, evaluations and images evaluated of the job as planned (scaled rows ran fewer). */
   readonly iterations: number;
   readonly evaluations: number;
+  readonly evaluatedImages: number;
   readonly rows: TrainRow[];
 }
 
@@ -52,15 +53,19 @@ export interface BenchReport {
   readonly micro: MicroRow[];
 }
 
-/** Per-iteration and per-evaluation rates; extrapolates to the planned job when the run was shorter. */
-export function derive(outcome: TrainOutcome, plannedIterations: number, plannedEvaluations: number): Derived {
+/**
+ * Per-iteration and per-evaluation rates; when the run was shorter than planned, the full
+ * job's wall time from its rates: ms/iteration × iterations + s/image evaluated × images.
+ */
+export function derive(outcome: TrainOutcome, plannedIterations: number, plannedEvaluatedImages: number): Derived {
   const msPerIteration = outcome.iterations > 0 ? (outcome.trainSeconds / outcome.iterations) * 1000 : 0;
   const secondsPerEvaluation = outcome.evaluations > 0 ? outcome.evalSeconds / outcome.evaluations : 0;
   if (outcome.iterations >= plannedIterations) return { msPerIteration, secondsPerEvaluation };
+  const secondsPerImage = outcome.evaluatedImages > 0 ? outcome.evalSeconds / outcome.evaluatedImages : 0;
   return {
     msPerIteration,
     secondsPerEvaluation,
-    extrapolatedWallSeconds: (msPerIteration / 1000) * plannedIterations + secondsPerEvaluation * plannedEvaluations,
+    extrapolatedWallSeconds: (msPerIteration / 1000) * plannedIterations + secondsPerImage * plannedEvaluatedImages,
   };
 }
 

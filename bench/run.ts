@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { buildNet } from '../src/nets/spec.js';
 import { BACKENDS } from '../src/tensor/kernels/select.js';
 import { writeBarChart } from './chart.js';
-import { evaluationCount, GEMM_SHAPES, JOBS, quickJob, type TrainJob } from './job.js';
+import { evaluatedImages, evaluationCount, GEMM_SHAPES, JOBS, quickJob, type TrainJob } from './job.js';
+
+const MNIST_TRAIN = 60000;
+const MNIST_TEST = 10000;
 import { systemId, systemLabel, type MicroOutcome, type SystemSpec, type TrainOutcome } from './protocol.js';
 import { derive, isoDate, resultPath, writeReport, type BenchReport, type JobResults, type MicroRow } from './results.js';
 import { numpyAvailable, runInChild } from './spawn.js';
@@ -86,7 +89,14 @@ function missingLayers(job: TrainJob): string | undefined {
 }
 
 async function runJob(job: TrainJob, options: Options, python: { ok: boolean; reason?: string }): Promise<JobResults> {
-  const results: JobResults = { id: job.id, title: job.title, iterations: job.iterations, evaluations: evaluationCount(job.iterations, job.evalEvery), rows: [] };
+  const results: JobResults = {
+    id: job.id,
+    title: job.title,
+    iterations: job.iterations,
+    evaluations: evaluationCount(job.iterations, job.evalEvery),
+    evaluatedImages: evaluatedImages(job, MNIST_TRAIN, MNIST_TEST),
+    rows: [],
+  };
   const missing = missingLayers(job);
   for (const system of trainSystems(job, options)) {
     const id = systemId(system);
@@ -103,12 +113,12 @@ async function runJob(job: TrainJob, options: Options, python: { ok: boolean; re
     if (system.kind === 'tfjs' && system.backend === 'cpu') {
       const cap = options.tfjsCpuIters ?? (options.quick ? 100 : job.defaultTfjsCpuCap);
       // a capped run evaluates once, at its end: enough for the per-evaluation rate
-      if (cap !== undefined && cap < job.iterations) runJob = { ...job, iterations: cap, evalEvery: 0 };
+      if (cap !== undefined && cap < job.iterations) runJob = { ...job, iterations: cap, evalEvery: 0, capped: true };
     }
     process.stderr.write(`\n▶ ${job.id}: ${label} (${runJob.iterations} iterations)\n`);
     try {
       const outcome = await runInChild<TrainOutcome>({ mode: 'train', system, job: runJob, seed: options.seed }, { python: options.python });
-      const derived = derive(outcome, results.iterations, results.evaluations);
+      const derived = derive(outcome, results.iterations, results.evaluatedImages);
       results.rows.push({ id, label, system, status: 'ok', outcome, derived });
       process.stderr.write(`  ${outcome.wallSeconds.toFixed(1)} s, test accuracy ${outcome.finalTestAccuracy.toFixed(4)}, peak RSS ${outcome.peakRssMB.toFixed(0)} MB\n`);
     } catch (error) {

@@ -27,6 +27,9 @@ export function numpyArgs(request: Request, resultPath: string, dataFolder = mni
     return [NUMPY_SCRIPT, 'micro', ...common, '--shapes', JSON.stringify(request.shapes), '--min-seconds', String(request.minSeconds), '--latency-samples', String(request.latencySamples)];
   }
   const { job } = request;
+  if (job.optimizer !== 'sgd' || job.spec.layers.map((l) => l.type).join(',') !== 'affine,relu,affine') {
+    throw new Error(`the NumPy program is the book's two-layer net with SGD; it cannot run job ${job.id}`);
+  }
   const hidden = job.spec.layers[0]?.['units'];
   return [
     NUMPY_SCRIPT, 'train', ...common,

@@ -26,7 +26,7 @@ export function compact(value: number): string {
 
 /** The training table of one job; scaled rows carry a '~' and a footnote. */
 export function formatJobTable(job: JobResults): string {
-  const heading = `${job.title} — ${job.iterations} iterations, ${job.evaluations} evaluations (all 60 000 train + 10 000 test images each)`;
+  const heading = `${job.title} — ${job.iterations} iterations, ${job.evaluations} evaluations (${job.evaluatedImages.toLocaleString('en-US')} images classified in all)`;
   const notes = new Set(job.rows.map((r) => r.note));
   if (job.rows.length > 0 && job.rows.every((r) => r.status === 'skipped') && notes.size === 1) {
     return `${heading}\n\nskipped (${job.rows.map((r) => r.label).join(', ')}): ${job.rows[0]!.note ?? ''}`;

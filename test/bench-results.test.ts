@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { chartBars, writeBarChart } from '../bench/chart.js';
 import { readPngSize } from '../src/report/index.js';
-import { evaluationCount } from '../bench/job.js';
+import { evaluatedImages, evaluationCount } from '../bench/job.js';
 import type { TrainOutcome } from '../bench/protocol.js';
 import { derive, isoDate, resultPath, writeReport, type BenchReport } from '../bench/results.js';
 import { formatJobTable, formatReport, formatTable } from '../bench/tables.js';
@@ -19,6 +19,7 @@ function outcome(overrides: Partial<TrainOutcome>): TrainOutcome {
     wallSeconds: 3,
     trainSeconds: 2,
     evalSeconds: 1,
+    evaluatedImages: 200,
     finalTrainAccuracy: 0.9,
     finalTestAccuracy: 0.91,
     firstLoss: 2.3,
@@ -29,11 +30,11 @@ function outcome(overrides: Partial<TrainOutcome>): TrainOutcome {
 }
 
 function fakeReport(): BenchReport {
-  const planned = { iterations: 100, evaluations: evaluationCount(100, 60) };
+  const planned = { iterations: 100, evaluations: evaluationCount(100, 60), evaluatedImages: 300 };
   const numpy = outcome({ wallSeconds: 4, trainSeconds: 3, evalSeconds: 1 });
-  const capped = outcome({ iterations: 10, evaluations: 2, wallSeconds: 5, trainSeconds: 1, evalSeconds: 4, finalTestAccuracy: 0.5 });
+  const capped = outcome({ iterations: 10, evaluations: 2, wallSeconds: 5, trainSeconds: 1, evalSeconds: 4, evaluatedImages: 200, finalTestAccuracy: 0.5 });
   const fast = outcome({ wallSeconds: 2, trainSeconds: 1.5, evalSeconds: 0.5, finalTestAccuracy: 0.9123 });
-  const rates = (o: TrainOutcome) => derive(o, planned.iterations, planned.evaluations);
+  const rates = (o: TrainOutcome) => derive(o, planned.iterations, planned.evaluatedImages);
   return {
     date: '2030-01-02',
     mode: 'quick',
@@ -71,15 +72,22 @@ test('evaluationCount: scheduled evaluations at 0, every evalEvery, plus the fin
   assert.equal(evaluationCount(5, 0), 1);
 });
 
+test('evaluatedImages: scheduled evaluations on the sample, the final one on everything', () => {
+  assert.equal(evaluatedImages({ iterations: 10000, evalEvery: 600 }, 60000, 10000), 18 * 70000);
+  assert.equal(evaluatedImages({ iterations: 3000, evalEvery: 600, evalSamples: 5000 }, 60000, 10000), 5 * 10000 + 70000);
+  assert.equal(evaluatedImages({ iterations: 3000, evalEvery: 600, evalSamples: 20000 }, 60000, 10000), 5 * 30000 + 70000);
+});
+
 test('derive: rates per iteration and per evaluation; extrapolation only for short runs', () => {
-  const full = derive(outcome({ iterations: 100, trainSeconds: 2, evaluations: 4, evalSeconds: 1 }), 100, 4);
+  const full = derive(outcome({ iterations: 100, trainSeconds: 2, evaluations: 4, evalSeconds: 1 }), 100, 400);
   assert.equal(full.msPerIteration, 20);
   assert.equal(full.secondsPerEvaluation, 0.25);
   assert.equal(full.extrapolatedWallSeconds, undefined);
-  const short = derive(outcome({ iterations: 10, trainSeconds: 1, evaluations: 2, evalSeconds: 4 }), 100, 3);
+  // 100 ms per iteration, 4 s for 200 images: 100 iterations and 300 images planned
+  const short = derive(outcome({ iterations: 10, trainSeconds: 1, evaluations: 2, evalSeconds: 4, evaluatedImages: 200 }), 100, 300);
   assert.equal(short.msPerIteration, 100);
   assert.equal(short.secondsPerEvaluation, 2);
-  assert.equal(short.extrapolatedWallSeconds, 0.1 * 100 + 2 * 3);
+  assert.equal(short.extrapolatedWallSeconds, 0.1 * 100 + 0.02 * 300);
 });
 
 test('formatTable: every line as wide as the header, numbers right-aligned', () => {
@@ -95,7 +103,7 @@ test('formatJobTable: real rows, a marked extrapolated row with footnote, a fail
   const table = formatJobTable(fakeReport().jobs[0]!);
   const row = (label: string) => table.split('\n').find((line) => line.startsWith(`| ${label} `)) ?? assert.fail(`no row ${label} in\n${table}`);
   assert.match(row('NumPy'), /\|\s+4\.0 \|\s+30\.00 \|\s+0\.500 \|\s+0\.9100 \|\s+123 \|\s+1\.00× \|/);
-  // capped: 100 ms/iteration × 100 + 2 s/evaluation × 3 = 16 s; its accuracy in parentheses
+  // capped: 100 ms/iteration × 100 + 0.02 s/image × 300 images = 16 s; its accuracy in parentheses
   assert.match(row('TF.js cpu'), /\|\s+~16\.0 \|\s+100\.00 \|\s+2\.000 \|\s+\(0\.5000\) \|/);
   assert.match(row('TF.js cpu'), /ran 10 it \*/);
   assert.match(table, /\* TF\.js cpu: ran 10 of 100 iterations/);
@@ -165,6 +173,7 @@ test('formatJobTable: a job skipped for one reason is one line, not a table', ()
     title: 'cnn job',
     iterations: 10,
     evaluations: 2,
+    evaluatedImages: 20,
     rows: [
       { id: 'a', label: 'A', system: { kind: 'numpy' } as const, status: 'skipped' as const, note: 'no conv layer' },
       { id: 'b', label: 'B', system: { kind: 'numpy' } as const, status: 'skipped' as const, note: 'no conv layer' },
@@ -180,7 +189,7 @@ test('formatJobTable: speeds are relative to the fastest full NumPy run', () => 
   const report = fakeReport();
   const job = report.jobs[0]!;
   const quickerNumpy = outcome({ wallSeconds: 1, trainSeconds: 0.5, evalSeconds: 0.5 });
-  const rows = [...job.rows, { id: 'numpy-1', label: 'NumPy ×1', system: { kind: 'numpy', threads: 1 } as const, status: 'ok' as const, outcome: quickerNumpy, derived: derive(quickerNumpy, 100, 3) }];
+  const rows = [...job.rows, { id: 'numpy-1', label: 'NumPy ×1', system: { kind: 'numpy', threads: 1 } as const, status: 'ok' as const, outcome: quickerNumpy, derived: derive(quickerNumpy, 100, 300) }];
   const table = formatJobTable({ ...job, rows });
   assert.match(table.split('\n').find((l) => l.startsWith('| scratchnet js ×1 '))!, /\|\s+0\.50× \|/);
   assert.match(table.split('\n').find((l) => l.startsWith('| NumPy ×1 '))!, /\|\s+1\.00× \|/);

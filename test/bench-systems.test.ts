@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { loadMnistFolder } from '../src/data/mnist-files.js';
 import { twoLayerSpec } from '../src/nets/spec.js';
 import { closeBackends } from '../src/tensor/kernels/select.js';
-import type { TrainJob } from '../bench/job.js';
+import { evaluatedImages, type TrainJob } from '../bench/job.js';
 import type { MicroOutcome, SystemSpec, TrainOutcome } from '../bench/protocol.js';
 import { runInChild } from '../bench/spawn.js';
 import { trainScratchnet } from '../bench/systems/scratchnet.js';
@@ -26,7 +26,8 @@ const job: TrainJob = {
   id: 'tiny',
   title: 'tiny',
   spec: twoLayerSpec(25, 8, 4),
-  initStd: 0.5,
+  init: 0.5,
+  optimizer: 'sgd',
   lr: 0.5,
   batchSize: 10,
   iterations: 3,
@@ -81,6 +82,49 @@ describe('bench systems on synthetic IDX files', () => {
       assert.ok(Math.abs(outcome.lastLoss! - reference.lastLoss!) < 1e-4, `${what}: last loss ${outcome.lastLoss} vs ${reference.lastLoss}`);
       assert.equal(outcome.finalTestAccuracy, reference.finalTestAccuracy, what);
       assert.equal(outcome.finalTrainAccuracy, reference.finalTrainAccuracy, what);
+    }
+  });
+
+  it('a conv job (Adam with decay, shuffled epochs, dropout, sampled evaluations) runs in scratchnet and TF.js', async () => {
+    const conv = writeSyntheticMnist(tempFolder('bench-conv-'), { train: 30, test: 12, size: 8, classes: 3 });
+    try {
+      const load = () => loadMnistFolder(conv, { keepShape: true });
+      const convJob: TrainJob = {
+        ...job,
+        id: 'tiny-cnn',
+        spec: {
+          kind: 'cnn',
+          inputShape: [1, 8, 8],
+          layers: [
+            { type: 'conv', filters: 2, size: 3, stride: 1, pad: 1 },
+            { type: 'relu' },
+            { type: 'maxpool', size: 2, stride: 2 },
+            { type: 'affine', units: 5 },
+            { type: 'relu' },
+            { type: 'dropout', ratio: 0.5 },
+            { type: 'affine', units: 3 },
+          ],
+        },
+        init: 'he',
+        optimizer: 'adam',
+        lr: 0.01,
+        lrDecay: 0.5,
+        iterations: 6,
+        evalEvery: 3,
+        evalSamples: 5,
+        sampling: 'shuffle',
+        keepImageShape: true,
+      };
+      for (const system of [{ kind: 'scratchnet', backend: 'js', threads: 1 }, { kind: 'tfjs', backend: 'cpu', variant: 'autodiff' }] as const) {
+        const outcome = await (system.kind === 'scratchnet' ? trainScratchnet : trainTfjs)({ mode: 'train', system, job: convJob, seed: 5 }, load);
+        assert.equal(outcome.iterations, 6);
+        assert.equal(outcome.evaluations, 3, `${system.kind}: evaluations at 0 and 3, and the final one`);
+        assert.equal(outcome.evaluatedImages, 2 * (5 + 5) + 30 + 12, system.kind);
+        assert.equal(outcome.evaluatedImages, evaluatedImages(convJob, 30, 12));
+        assert.ok(Number.isFinite(outcome.lastLoss) && outcome.finalTestAccuracy >= 0 && outcome.finalTestAccuracy <= 1, JSON.stringify(outcome));
+      }
+    } finally {
+      rmSync(conv, { recursive: true, force: true });
     }
   });
 });

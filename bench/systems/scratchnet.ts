@@ -3,14 +3,14 @@
 import type { ImageData } from '../../src/data/dataset.js';
 import { loadMnistPackage } from '../../src/data/mnist-files.js';
 import { buildNet } from '../../src/nets/spec.js';
-import { SGD } from '../../src/optim/sgd.js';
+import { createOptimizer } from '../../src/optim/factory.js';
 import { kernels } from '../../src/tensor/kernels/kernels.js';
 import { timeGemm } from '../../src/tensor/kernels/gemm-timing.js';
 import { describeBackend, useBackend, type BackendName } from '../../src/tensor/kernels/select.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { train } from '../../src/train/trainer.js';
-import { REFERENCE_JOB } from '../job.js';
+import { evaluatedImages, REFERENCE_JOB } from '../job.js';
 import type { MicroOutcome, MicroRequest, TrainOutcome, TrainRequest } from '../protocol.js';
 import { bestSecondsPerCall, medianMicroseconds, peakRssMB } from '../timing.js';
 
@@ -26,14 +26,18 @@ export async function trainScratchnet(request: TrainRequest, load: () => ImageDa
   const { job } = request;
   const data = load();
   const rng = new Rng(request.seed);
-  const net = buildNet(job.spec, { rng, init: job.initStd, dtype: 'float32' });
-  const optimizer = new SGD(job.lr);
+  const net = buildNet(job.spec, { rng, init: job.init, dtype: 'float32' });
+  const optimizer = createOptimizer(job.optimizer, { lr: job.lr });
   let firstLoss: number | null = null;
   const start = performance.now();
-  const result = train(net, optimizer, data, rng, { iterations: job.iterations, batchSize: job.batchSize, evalEvery: job.evalEvery, sampling: job.sampling }, {
+  const schedule = { iterations: job.iterations, batchSize: job.batchSize, evalEvery: job.evalEvery, evalSamples: job.evalSamples, sampling: job.sampling };
+  const result = train(net, optimizer, data, rng, schedule, {
     onEvaluation: (e) => process.stderr.write(`scratchnet: iteration ${e.iteration}: train ${e.trainAccuracy.toFixed(4)} test ${e.testAccuracy.toFixed(4)}\n`),
     onIteration: (i, loss) => {
       if (i === 0) firstLoss = loss;
+    },
+    onEpochEnd: () => {
+      if (job.lrDecay !== undefined) optimizer.lr *= job.lrDecay;
     },
   });
   const wallSeconds = (performance.now() - start) / 1000;
@@ -43,6 +47,7 @@ export async function trainScratchnet(request: TrainRequest, load: () => ImageDa
     wallSeconds,
     trainSeconds: result.seconds.train,
     evalSeconds: result.seconds.evaluate,
+    evaluatedImages: evaluatedImages(job, data.train.images.rows, data.test.images.rows),
     finalTrainAccuracy: result.final.trainAccuracy,
     finalTestAccuracy: result.final.testAccuracy,
     firstLoss,
@@ -65,7 +70,7 @@ export async function microScratchnet(request: MicroRequest): Promise<MicroOutco
   });
 
   const test = loadMnistPackage().test;
-  const net = buildNet(REFERENCE_JOB.spec, { rng, init: REFERENCE_JOB.initStd });
+  const net = buildNet(REFERENCE_JOB.spec, { rng, init: REFERENCE_JOB.init });
   const classify = (x: Tensor, labels: Uint8Array): number => {
     const scores = net.predict(x);
     return k.countCorrect(scores.data, labels, x.rows, scores.cols);

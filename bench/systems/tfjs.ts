@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { Dataset, ImageData } from '../../src/data/dataset.js';
 import { loadMnistPackage } from '../../src/data/mnist-files.js';
-import type { ModelSpec } from '../../src/nets/spec.js';
+import { initStd, type Init, type ModelSpec } from '../../src/nets/spec.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { REFERENCE_JOB, type TrainJob } from '../job.js';
 import type { MicroOutcome, MicroRequest, TfjsVariant, TrainOutcome, TrainRequest } from '../protocol.js';
@@ -31,8 +31,8 @@ async function select(backend: 'cpu' | 'wasm'): Promise<void> {
 /** A net as TF.js variables plus a forward function, built from a model spec. */
 interface TfNet {
   readonly variables: tf.Variable[];
-  /** Scores (logits) for a batch. */
-  forward(x: tf.Tensor): tf.Tensor2D;
+  /** Scores (logits) for a batch; `training` switches dropout on. */
+  forward(x: tf.Tensor, training?: boolean): tf.Tensor2D;
 }
 
 /** Input shape as TF.js wants it: flat stays flat; C×H×W becomes H×W×C (TF.js convolutions are NHWC). */
@@ -47,16 +47,25 @@ function randomVariable(rng: Rng, shape: number[], std: number): tf.Variable {
   return tf.variable(tf.tensor(values, shape));
 }
 
-export function buildTfNet(spec: ModelSpec, rng: Rng, initStd: number): TfNet {
+type Padding = 'valid' | 'same' | [[0, 0], [number, number], [number, number], [0, 0]];
+
+function convPadding(size: number, stride: number, pad: number): Padding {
+  if (pad === 0) return 'valid';
+  if (stride === 1 && 2 * pad === size - 1) return 'same';
+  return [[0, 0], [pad, pad], [pad, pad], [0, 0]];
+}
+
+/** The spec's layers as TF.js ops; weights drawn from `rng` in the same order and layout as scratchnet's for dense layers. */
+export function buildTfNet(spec: ModelSpec, rng: Rng, init: Init): TfNet {
   const variables: tf.Variable[] = [];
-  const steps: ((x: tf.Tensor) => tf.Tensor)[] = [];
+  const steps: ((x: tf.Tensor, training: boolean) => tf.Tensor)[] = [];
   let shape = tfInputShape(spec);
   for (const layer of spec.layers) {
     switch (layer.type) {
       case 'affine': {
         const fanIn = shape.reduce((a, b) => a * b, 1);
         const units = layer['units'] as number;
-        const W = randomVariable(rng, [fanIn, units], initStd);
+        const W = randomVariable(rng, [fanIn, units], initStd(init, fanIn));
         const b = tf.variable(tf.zeros([units]));
         variables.push(W, b);
         steps.push((x) => tf.add(tf.matMul(x.reshape([x.shape[0]!, fanIn]) as tf.Tensor2D, W), b));
@@ -69,16 +78,21 @@ export function buildTfNet(spec: ModelSpec, rng: Rng, initStd: number): TfNet {
       case 'sigmoid':
         steps.push((x) => tf.sigmoid(x));
         break;
+      case 'dropout': {
+        const ratio = (layer['ratio'] as number | undefined) ?? 0.5;
+        steps.push((x, training) => (training ? tf.dropout(x, ratio) : x));
+        break;
+      }
       case 'conv': {
         const filters = layer['filters'] as number;
         const size = layer['size'] as number;
         const stride = (layer['stride'] as number | undefined) ?? 1;
         const pad = (layer['pad'] as number | undefined) ?? 0;
         const [h, w, c] = shape as [number, number, number];
-        const W = randomVariable(rng, [size, size, c, filters], initStd);
+        const W = randomVariable(rng, [size, size, c, filters], initStd(init, c * size * size));
         const b = tf.variable(tf.zeros([filters]));
         variables.push(W, b);
-        const padding = pad === 0 ? 'valid' : [[0, 0], [pad, pad], [pad, pad], [0, 0]] as [[0, 0], [number, number], [number, number], [0, 0]];
+        const padding = convPadding(size, stride, pad);
         steps.push((x) => tf.add(tf.conv2d(x as tf.Tensor4D, W as tf.Variable<tf.Rank.R4>, stride, padding), b));
         shape = [Math.floor((h + 2 * pad - size) / stride) + 1, Math.floor((w + 2 * pad - size) / stride) + 1, filters];
         break;
@@ -86,6 +100,7 @@ export function buildTfNet(spec: ModelSpec, rng: Rng, initStd: number): TfNet {
       case 'maxpool': {
         const size = layer['size'] as number;
         const stride = (layer['stride'] as number | undefined) ?? size;
+        if (((layer['pad'] as number | undefined) ?? 0) !== 0) throw new Error('TF.js runner: maxpool with padding is not mapped');
         const [h, w, c] = shape as [number, number, number];
         steps.push((x) => tf.maxPool(x as tf.Tensor4D, size, stride, 'valid'));
         shape = [Math.floor((h - size) / stride) + 1, Math.floor((w - size) / stride) + 1, c];
@@ -97,56 +112,71 @@ export function buildTfNet(spec: ModelSpec, rng: Rng, initStd: number): TfNet {
   }
   return {
     variables,
-    forward: (x) => {
+    forward: (x, training = false) => {
       let out = x;
-      for (const step of steps) out = step(out);
+      for (const step of steps) out = step(out, training);
       return out as tf.Tensor2D;
     },
   };
 }
 
 /**
- * Accuracy on a whole set. A dense net classifies it in one call from a tensor made once;
- * a conv net goes 1000 rows at a time, each chunk made from the JavaScript copy, so its
- * activations (N×24×24×30 floats) fit in memory.
+ * Accuracy on the first `limit` images of a set (all by default). A dense net classifies
+ * the whole set in one call from a tensor made once; a conv net goes 1000 rows at a time,
+ * each chunk made from the JavaScript copy, so its activations fit in memory.
  */
-function evaluator(set: Dataset, spec: ModelSpec, net: TfNet): () => number {
+function evaluator(set: Dataset, spec: ModelSpec, net: TfNet): (limit?: number) => number {
   const rows = set.images.rows;
   const pixels = set.images.data as Float32Array;
   const width = set.images.cols;
-  const chunkRows = spec.inputShape.length > 1 ? 1000 : rows;
-  const whole = chunkRows >= rows ? tf.tensor(pixels, [rows, ...tfInputShape(spec)]) : undefined;
+  const isConv = spec.inputShape.length > 1;
+  const whole = isConv ? undefined : tf.tensor(pixels, [rows, ...tfInputShape(spec)]);
   const labels = tf.tensor1d(Int32Array.from(set.labels), 'int32');
-  return () => {
+  return (limit = rows) => {
+    const count = Math.min(limit, rows);
+    const chunkRows = isConv ? 1000 : count;
     let correct = 0;
-    for (let start = 0; start < rows; start += chunkRows) {
-      const size = Math.min(chunkRows, rows - start);
+    for (let start = 0; start < count; start += chunkRows) {
+      const size = Math.min(chunkRows, count - start);
       correct += tf.tidy(() => {
-        const x = whole ?? tf.tensor(pixels.subarray(start * width, (start + size) * width), [size, ...tfInputShape(spec)]);
-        const t = whole ? labels : tf.slice(labels, start, size);
+        const x = whole && size === rows ? whole : tf.tensor(pixels.subarray(start * width, (start + size) * width), [size, ...tfInputShape(spec)]);
+        const t = size === rows ? labels : tf.slice(labels, start, size);
         return tf.sum(tf.cast(tf.equal(tf.argMax(net.forward(x), 1), t), 'int32')).dataSync()[0]!;
       });
     }
-    return correct / rows;
+    return correct / count;
   };
 }
 
 /**
  * Minibatches copied on the JavaScript side and handed over with tf.tensor: on the wasm
  * backend tf.gather from the 60 000-row tensor costs ≈2 ms per batch, the copy ≈0.2 ms.
+ * Indices are drawn like scratchnet's BatchSampler: uniform with replacement, or a fresh
+ * permutation per epoch.
  */
-function batchMaker(set: Dataset, spec: ModelSpec, batchSize: number, rng: Rng) {
+function batchMaker(set: Dataset, spec: ModelSpec, batchSize: number, sampling: 'replacement' | 'shuffle', rng: Rng) {
   const width = set.images.cols;
+  const rows = set.images.rows;
   const pixels = set.images.data as Float32Array;
   const affines = spec.layers.filter((l) => l.type === 'affine');
   const classes = affines[affines.length - 1]!['units'] as number;
   const x = new Float32Array(batchSize * width);
   const y = new Float32Array(batchSize * classes);
   const shape = [batchSize, ...tfInputShape(spec)];
+  const order = sampling === 'shuffle' ? Int32Array.from({ length: rows }, (_, i) => i) : undefined;
+  let cursor = rows;
+  const nextIndex = (): number => {
+    if (!order) return rng.int(rows);
+    if (cursor >= rows) {
+      rng.shuffle(order);
+      cursor = 0;
+    }
+    return order[cursor++]!;
+  };
   return (): { x: tf.Tensor; y: tf.Tensor2D } => {
     y.fill(0);
     for (let b = 0; b < batchSize; b++) {
-      const index = rng.int(set.images.rows);
+      const index = nextIndex();
       x.set(pixels.subarray(index * width, (index + 1) * width), b * width);
       y[b * classes + set.labels[index]!] = 1;
     }
@@ -160,7 +190,7 @@ function batchMaker(set: Dataset, spec: ModelSpec, batchSize: number, rng: Rng) 
  * NOTE: Xᵀ·dA1 as matMul(transpose(x), dA1): the wasm backend's matMul with transposeA
  * takes ≈3 ms at 784·100·50, an explicit transpose then matMul ≈0.4 ms.
  */
-function manualStep(variables: tf.Variable[], lr: number) {
+function manualStep(variables: tf.Variable[], lr: () => number) {
   const [W1, b1, W2, b2] = variables as [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R1>, tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R1>];
   return (x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar => {
     const n = x.shape[0];
@@ -175,10 +205,11 @@ function manualStep(variables: tf.Variable[], lr: number) {
     const dA1 = tf.mul(tf.matMul(dScores, W2, false, true), tf.step(a1));
     const dW1 = tf.matMul(tf.transpose(x), dA1);
     const db1 = tf.sum(dA1, 0);
-    W1.assign(tf.sub(W1, tf.mul(dW1, lr)));
-    b1.assign(tf.sub(b1, tf.mul(db1, lr)));
-    W2.assign(tf.sub(W2, tf.mul(dW2, lr)));
-    b2.assign(tf.sub(b2, tf.mul(db2, lr)));
+    const rate = lr();
+    W1.assign(tf.sub(W1, tf.mul(dW1, rate)));
+    b1.assign(tf.sub(b1, tf.mul(db1, rate)));
+    W2.assign(tf.sub(W2, tf.mul(dW2, rate)));
+    b2.assign(tf.sub(b2, tf.mul(db2, rate)));
     return loss;
   };
 }
@@ -187,28 +218,43 @@ function isTwoLayer(job: TrainJob): boolean {
   return job.spec.layers.map((l) => l.type).join(',') === 'affine,relu,affine';
 }
 
+/** SGD or Adam with the book's constants; `setLr` changes the rate between steps (the per-epoch decay). */
+function makeOptimizer(job: TrainJob): { optimizer: tf.Optimizer; setLr(lr: number): void } {
+  const optimizer = job.optimizer === 'adam' ? tf.train.adam(job.lr, 0.9, 0.999, 1e-7) : tf.train.sgd(job.lr);
+  // NOTE: both keep the rate in a plain field read at every step; TF.js has no public setter.
+  return { optimizer, setLr: (lr) => ((optimizer as unknown as { learningRate: number }).learningRate = lr) };
+}
+
 export async function trainTfjs(request: TrainRequest, load: () => ImageData): Promise<TrainOutcome> {
   const system = request.system as TfjsSystem;
   await select(system.backend);
   const data = load();
   const { job } = request;
-  if (system.variant === 'manual' && !isTwoLayer(job)) throw new Error(`TF.js manual backprop is written for the two-layer net only, not ${job.id}`);
+  if (system.variant === 'manual' && (!isTwoLayer(job) || job.optimizer !== 'sgd')) {
+    throw new Error(`TF.js manual backprop is written for the two-layer net with SGD only, not ${job.id}`);
+  }
   const rng = new Rng(request.seed);
-  const net = buildTfNet(job.spec, rng, job.initStd);
+  const net = buildTfNet(job.spec, rng, job.init);
   const trainAccuracyOf = evaluator(data.train, job.spec, net);
   const testAccuracyOf = evaluator(data.test, job.spec, net);
-  const optimizer = tf.train.sgd(job.lr);
-  const lossOf = (x: tf.Tensor, y: tf.Tensor): tf.Scalar => tf.losses.softmaxCrossEntropy(y, net.forward(x)) as tf.Scalar;
-  const manual = system.variant === 'manual' ? manualStep(net.variables, job.lr) : undefined;
-  const nextBatch = batchMaker(data.train, job.spec, job.batchSize, rng);
+  const { optimizer, setLr } = makeOptimizer(job);
+  let lr = job.lr;
+  const lossOf = (x: tf.Tensor, y: tf.Tensor): tf.Scalar => tf.losses.softmaxCrossEntropy(y, net.forward(x, true)) as tf.Scalar;
+  const manual = system.variant === 'manual' ? manualStep(net.variables, () => lr) : undefined;
+  const nextBatch = batchMaker(data.train, job.spec, job.batchSize, job.sampling, rng);
+  const trainSize = data.train.images.rows;
+  const testSize = data.test.images.rows;
+  const itersPerEpoch = Math.max(Math.floor(trainSize / job.batchSize), 1);
 
   const log: { iteration: number; trainAccuracy: number; testAccuracy: number; elapsed: number }[] = [];
   let evalSeconds = 0;
-  const evaluate = () => {
+  let evaluatedImages = 0;
+  const evaluate = (limit: number) => {
     const t0 = performance.now();
-    const trainAccuracy = trainAccuracyOf();
-    const testAccuracy = testAccuracyOf();
+    const trainAccuracy = trainAccuracyOf(limit);
+    const testAccuracy = testAccuracyOf(limit);
     evalSeconds += (performance.now() - t0) / 1000;
+    evaluatedImages += Math.min(limit, trainSize) + Math.min(limit, testSize);
     return { trainAccuracy, testAccuracy };
   };
 
@@ -217,20 +263,22 @@ export async function trainTfjs(request: TrainRequest, load: () => ImageData): P
   const start = performance.now();
   for (let i = 0; i < job.iterations; i++) {
     if (job.evalEvery > 0 && i % job.evalEvery === 0) {
-      const e = { iteration: i, ...evaluate(), elapsed: (performance.now() - start) / 1000 };
+      const e = { iteration: i, ...evaluate(job.evalSamples ?? Infinity), elapsed: (performance.now() - start) / 1000 };
       log.push(e);
       process.stderr.write(`TF.js ${system.backend}: iteration ${i}: train ${e.trainAccuracy.toFixed(4)} test ${e.testAccuracy.toFixed(4)}\n`);
     }
     const loss = tf.tidy(() => {
       const { x, y } = nextBatch();
-      const value = manual ? manual(x as tf.Tensor2D, y) : optimizer.minimize(() => lossOf(x, y), true, net.variables)!;
+      const value = manual ? manual(x as tf.Tensor2D, y) : optimizer.minimize(() => lossOf(x, y), true, net.variables as tf.Variable[])!;
       return value.dataSync()[0]!;
     });
     if (!Number.isFinite(loss)) throw new Error(`TF.js: loss became ${loss} at iteration ${i}`);
     if (i === 0) firstLoss = loss;
     lastLoss = loss;
+    if (job.lrDecay !== undefined && (i + 1) % itersPerEpoch === 0) setLr((lr *= job.lrDecay));
   }
-  const final = evaluate();
+  // A capped run of a job with sampled evaluations ends on the sample too (its accuracy is not the job's anyway).
+  const final = evaluate(job.capped && job.evalSamples !== undefined ? job.evalSamples : Infinity);
   const wallSeconds = (performance.now() - start) / 1000;
   return {
     iterations: job.iterations,
@@ -238,6 +286,7 @@ export async function trainTfjs(request: TrainRequest, load: () => ImageData): P
     wallSeconds,
     trainSeconds: wallSeconds - evalSeconds,
     evalSeconds,
+    evaluatedImages,
     finalTrainAccuracy: final.trainAccuracy,
     finalTestAccuracy: final.testAccuracy,
     firstLoss,
@@ -268,7 +317,7 @@ export async function microTfjs(request: MicroRequest): Promise<MicroOutcome> {
   });
 
   const test = loadMnistPackage().test;
-  const net = buildTfNet(REFERENCE_JOB.spec, rng, REFERENCE_JOB.initStd);
+  const net = buildTfNet(REFERENCE_JOB.spec, rng, REFERENCE_JOB.init);
   const pixels = test.images.data as Float32Array;
   const images = tf.tensor2d(pixels, [test.images.rows, test.images.cols]);
   const classify = (x: tf.Tensor) => tf.tidy(() => tf.argMax(net.forward(x), 1).dataSync());
