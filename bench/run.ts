@@ -24,6 +24,9 @@ interface Options {
   jobs: string[];
   threads: number[];
   tfjsCpuIters?: number;
+  cap: Record<string, number>;
+  /** --jobs was given (else --quick runs the two-layer job only). */
+  jobsGiven: boolean;
   micro: boolean;
   out?: string;
   seed: number;
@@ -37,22 +40,28 @@ const positiveInt = (value: string): number => {
   return n;
 };
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+const capEntry = (value: string, previous: Record<string, number>): Record<string, number> => {
+  const match = /^([a-z0-9-]+)=(\d+)$/.exec(value.trim());
+  if (!match || Number(match[2]) < 1) throw new InvalidArgumentError(`expected id=iterations, e.g. tfjs-cpu=500, got "${value}"`);
+  return { ...previous, [match[1]!]: Number(match[2]) };
+};
 
 function parseOptions(argv: string[]): Options {
   const program = new Command('npm run bench --')
     .description('scratchnet vs TensorFlow.js vs NumPy on the reference job (784-50-10, 10 000 iterations), plus GEMM and inference tables')
-    .option('--quick', 'short run: 1000 iterations (2 scheduled evaluations + final), TF.js cpu capped at 100, smaller micro-benchmarks', false)
+    .option('--quick', 'short run: the two-layer job for 1000 iterations (2 scheduled evaluations + final), TF.js cpu capped at 100, smaller micro-benchmarks', false)
     .option('--only <ids>', 'run only systems whose id starts with one of these (numpy, tfjs-cpu, tfjs-wasm, scratchnet-js, scratchnet-wasm-2 …)', list)
     .option('--jobs <ids>', `training jobs (${JOBS.map((j) => j.id).join(', ')}); a job whose layers are missing is reported as skipped`, list, JOBS.map((j) => j.id))
     .option('--threads <list>', 'thread counts for each scratchnet backend', (v) => list(v).map(positiveInt), [1, 2])
     .option('--tfjs-cpu-iters <n>', 'cap the TF.js cpu backend (the slowest run, ~10 min in full) to n iterations; its wall time is then extrapolated and marked', positiveInt)
+    .option('--cap <id=n>', 'run systems whose id starts with id for n iterations only, extrapolated and marked (repeatable; the cnn job caps tfjs-cpu=10 and scratchnet-js=300 by itself)', capEntry, {} as Record<string, number>)
     .option('--no-micro', 'skip the GEMM and inference tables')
     .option('--out <folder>', 'where the JSON and PNG go (default: bench/results)')
     .option('--seed <n>', 'seed for weights and batches', (v) => Number.parseInt(v, 10), 1)
     .option('--note <text>', 'a note saved with the results (repeatable), e.g. "machine shared with other jobs"', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--python <command>', 'python with numpy', 'python3');
   program.parse(argv, { from: 'user' });
-  return program.opts<Options>();
+  return { ...program.opts<Options>(), jobsGiven: program.getOptionValueSource('jobs') === 'cli' };
 }
 
 function selected(options: Options, system: SystemSpec): boolean {
@@ -76,6 +85,12 @@ function microSystems(options: Options): SystemSpec[] {
   for (const backend of BACKENDS) for (const threads of options.threads) systems.push({ kind: 'scratchnet', backend, threads });
   systems.push({ kind: 'numpy', threads: 1 }, { kind: 'numpy', threads: 2 }, { kind: 'tfjs', backend: 'wasm', variant: 'manual' });
   return systems.filter((s) => selected(options, s));
+}
+
+/** The iteration cap of a system on a job: --cap, then --tfjs-cpu-iters, then the job's own (or --quick's) default. */
+function capFor(id: string, job: TrainJob, options: Options): number | undefined {
+  const pick = (caps: Readonly<Record<string, number>>) => Object.entries(caps).find(([prefix]) => id.startsWith(prefix))?.[1];
+  return pick(options.cap) ?? (id.startsWith('tfjs-cpu') ? options.tfjsCpuIters : undefined) ?? pick(job.defaultCaps ?? {}) ?? (options.quick && id.startsWith('tfjs-cpu') ? 100 : undefined);
 }
 
 /** Why scratchnet cannot build this job's net yet (e.g. the CNN's layers are not on main), or undefined. */
@@ -110,11 +125,9 @@ async function runJob(job: TrainJob, options: Options, python: { ok: boolean; re
       continue;
     }
     let runJob = job;
-    if (system.kind === 'tfjs' && system.backend === 'cpu') {
-      const cap = options.tfjsCpuIters ?? (options.quick ? 100 : job.defaultTfjsCpuCap);
-      // a capped run evaluates once, at its end: enough for the per-evaluation rate
-      if (cap !== undefined && cap < job.iterations) runJob = { ...job, iterations: cap, evalEvery: 0, capped: true };
-    }
+    const cap = capFor(id, job, options);
+    // a capped run evaluates once, at its end: enough for the per-image evaluation rate
+    if (cap !== undefined && cap < job.iterations) runJob = { ...job, iterations: cap, evalEvery: 0, capped: true };
     process.stderr.write(`\n▶ ${job.id}: ${label} (${runJob.iterations} iterations)\n`);
     try {
       const outcome = await runInChild<TrainOutcome>({ mode: 'train', system, job: runJob, seed: options.seed }, { python: options.python });
@@ -184,6 +197,7 @@ async function main(): Promise<void> {
       'each system runs in its own process; wall time = training loop with all evaluations, data loading excluded',
       'every run evaluates at iteration 0, every 600 iterations, and once more at the end (the final accuracy)',
       ...(options.quick ? ['QUICK run: 1000 iterations per system (TF.js cpu 100), scaled rows marked; not comparable with the reference numbers'] : []),
+      'a capped row (~, *) ran fewer iterations and evaluated once at its end; its wall time is extrapolated from its rates, its accuracy is not the job\'s',
       ...options.note,
     ],
     jobs: [],
@@ -191,7 +205,8 @@ async function main(): Promise<void> {
   };
   if (!python.ok) report.notes.push(`NumPy rows skipped: ${python.reason}`);
 
-  for (const job of JOBS.filter((j) => options.jobs.includes(j.id))) {
+  const jobIds = options.jobsGiven ? options.jobs : options.quick ? ['two-layer'] : options.jobs;
+  for (const job of JOBS.filter((j) => jobIds.includes(j.id))) {
     const results = await runJob(options.quick ? quickJob(job) : job, options, python);
     report.jobs.push(results);
   }
