@@ -4,11 +4,12 @@
 // bench/results/<date>.json (and a bar chart PNG when src/report is there).
 
 import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { buildNet } from '../src/nets/spec.js';
 import { BACKENDS } from '../src/tensor/kernels/select.js';
-import { writeBarChart } from './chart.js';
+import { writeBarCharts } from './chart.js';
 import { evaluatedImages, evaluationCount, GEMM_SHAPES, JOBS, quickJob, type TrainJob } from './job.js';
 
 const MNIST_TRAIN = 60000;
@@ -25,6 +26,7 @@ interface Options {
   threads: number[];
   tfjsCpuIters?: number;
   cap: Record<string, number>;
+  from?: string;
   /** --jobs was given (else --quick runs the two-layer job only). */
   jobsGiven: boolean;
   micro: boolean;
@@ -59,7 +61,8 @@ function parseOptions(argv: string[]): Options {
     .option('--out <folder>', 'where the JSON and PNG go (default: bench/results)')
     .option('--seed <n>', 'seed for weights and batches', (v) => Number.parseInt(v, 10), 1)
     .option('--note <text>', 'a note saved with the results (repeatable), e.g. "machine shared with other jobs"', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--python <command>', 'python with numpy', 'python3');
+    .option('--python <command>', 'python with numpy', 'python3')
+    .option('--from <file.json>', 'measure nothing: print the tables of a saved results file and (re)write its charts beside it');
   program.parse(argv, { from: 'user' });
   return { ...program.opts<Options>(), jobsGiven: program.getOptionValueSource('jobs') === 'cli' };
 }
@@ -169,6 +172,7 @@ async function runMicro(options: Options, python: { ok: boolean; reason?: string
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.from) return showSaved(options.from);
   options.out ??= fileURLToPath(new URL('../../bench/results', import.meta.url));
   const unknownJobs = options.jobs.filter((id) => !JOBS.some((j) => j.id === id));
   if (unknownJobs.length > 0) {
@@ -218,9 +222,31 @@ async function main(): Promise<void> {
 
   const path = resultPath(options.out!, report.date, report.mode);
   writeReport(path, report);
-  const chart = await writeBarChart(report, path.replace(/\.json$/, '.png'));
+  await show(report, path);
+}
+
+/** Prints the report and writes its charts beside its JSON file. */
+async function show(report: BenchReport, jsonPath: string): Promise<void> {
+  const charts = await writeBarCharts(report, jsonPath.replace(/\.json$/, ''));
   process.stdout.write('\n' + formatReport(report));
-  process.stdout.write(`\nsaved ${path}${chart.written ? ` and ${chart.path}` : ` (no chart: ${chart.reason})`}\n`);
+  process.stdout.write(`\nsaved ${[jsonPath, ...charts.written].join(', ')}\n`);
+  for (const problem of charts.problems) process.stdout.write(`no chart: ${problem}\n`);
+}
+
+/** --from FILE.json: the tables and charts of a saved run, nothing measured. */
+async function showSaved(path: string): Promise<void> {
+  let report: BenchReport;
+  try {
+    report = JSON.parse(readFileSync(path, 'utf8')) as BenchReport;
+  } catch (error) {
+    process.stderr.write(`--from ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message}\n`);
+    process.exit(2);
+  }
+  if (!Array.isArray(report.jobs) || !Array.isArray(report.micro) || typeof report.date !== 'string') {
+    process.stderr.write(`--from ${path}: not a bench results file (needs date, jobs and micro)\n`);
+    process.exit(2);
+  }
+  await show(report, path);
 }
 
 await main();

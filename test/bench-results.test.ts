@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chartBars, writeBarChart } from '../bench/chart.js';
+import { chartBars, writeBarCharts } from '../bench/chart.js';
 import { readPngSize } from '../src/report/index.js';
 import { evaluatedImages, evaluationCount } from '../bench/job.js';
 import type { TrainOutcome } from '../bench/protocol.js';
@@ -119,8 +119,8 @@ test('formatReport: header, notes, GEMM and inference tables', () => {
   assert.match(text, /\| scratchnet js ×1 +\| +1\.23 M \| +12\.3 \|/);
 });
 
-test('chartBars: one bar per successful run, extrapolated ones labelled', () => {
-  const bars = chartBars(fakeReport());
+test('chartBars: one bar per successful run of a job, extrapolated ones labelled', () => {
+  const bars = chartBars(fakeReport().jobs[0]!);
   assert.deepEqual(
     bars.map((b) => [b.name, b.value, b.group]),
     [
@@ -151,17 +151,21 @@ test('isoDate: local date, zero-padded', () => {
   assert.equal(isoDate(new Date(2031, 0, 5, 23, 59)), '2031-01-05');
 });
 
-test('writeBarChart: a PNG of the wall times, written atomically', async () => {
+test('writeBarCharts: one PNG per job with runs, written atomically', async () => {
   const folder = mkdtempSync(join(tmpdir(), 'bench-chart-'));
   try {
-    const path = join(folder, 'bench.png');
-    const result = await writeBarChart(fakeReport(), path);
-    assert.deepEqual(result, { written: true, path });
-    const size = readPngSize(readFileSync(path));
-    assert.ok(size.width > 200 && size.height > 100, JSON.stringify(size));
-    assert.deepEqual(readdirSync(folder), ['bench.png']);
-    const empty = { ...fakeReport(), jobs: [] };
-    assert.equal((await writeBarChart(empty, join(folder, 'none.png'))).written, false);
+    const report = fakeReport();
+    const second = { ...report.jobs[0]!, id: 'cnn', title: 'second job' };
+    const skipped = { ...report.jobs[0]!, id: 'empty', rows: [] };
+    const result = await writeBarCharts({ ...report, jobs: [report.jobs[0]!, skipped, second] }, join(folder, 'bench'));
+    assert.deepEqual(result, { written: [join(folder, 'bench.png'), join(folder, 'bench-cnn.png')], problems: [] });
+    for (const file of result.written) {
+      const size = readPngSize(readFileSync(file));
+      assert.ok(size.width > 200 && size.height > 100, JSON.stringify(size));
+    }
+    assert.deepEqual(readdirSync(folder).sort(), ['bench-cnn.png', 'bench.png']);
+    const none = await writeBarCharts({ ...report, jobs: [] }, join(folder, 'none'));
+    assert.deepEqual(none, { written: [], problems: ['no successful training run to chart'] });
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -182,7 +186,6 @@ test('formatJobTable: a job skipped for one reason is one line, not a table', ()
   const text = formatJobTable(job);
   assert.match(text, /skipped \(A, B\): no conv layer$/);
   assert.doesNotMatch(text, /\| system/);
-  assert.deepEqual(chartBars({ ...fakeReport(), jobs: [...fakeReport().jobs, job] }).map((b) => b.name)[0], 'NumPy', 'no job prefix when one job has runs');
 });
 
 test('formatJobTable: speeds are relative to the fastest full NumPy run', () => {
