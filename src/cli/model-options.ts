@@ -268,7 +268,9 @@ export function resolveRun(
         ...(evalSamples !== undefined ? { evalSamples } : {}),
       };
   const layers = spec.layers.map((l) => describeLayer(l)).join(' → ');
-  const summary = `${kind === 'file' ? choice.file : kind}: ${spec.inputShape.join('×')} → ${layers}; ${optimizerName} lr ${lr}${
+  const summary = chapter5 && lrDecay === 1
+    ? `${inputSize}-${hidden[0]}-${data.classes} net, ${iterations} iterations, batch ${batchSize}, lr ${lr}`
+    : `${kind === 'file' ? choice.file : kind}: ${spec.inputShape.join('×')} → ${layers}; ${optimizerName} lr ${lr}${
     lrDecay !== 1 ? ` ×${lrDecay}/epoch` : ''
   }, init ${init}${weightDecay ? `, weight decay ${weightDecay}` : ''}, ${byEpochs ? `${epochs} epoch${epochs === 1 ? '' : 's'}` : `${iterations} iterations`}, batch ${batchSize}`;
   return { spec, init, weightDecay, optimizer, lrDecay, schedule, config, summary };
