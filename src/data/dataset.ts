@@ -2,7 +2,7 @@
 // indices. Image size and class count come from the files.
 
 import { InputError } from '../errors.js';
-import { Tensor } from '../tensor/tensor.js';
+import { allocate, Tensor } from '../tensor/tensor.js';
 import type { Idx } from './idx.js';
 
 export interface Dataset {
@@ -45,7 +45,7 @@ export function toDataset(pair: IdxPair, options: DatasetOptions = {}): Dataset 
     throw new InputError(`${imagesName} holds ${count} images but ${labelsName} holds ${labels.dims[0]} labels`);
   }
   const pixelShape = images.dims.slice(1);
-  const pixels = new Float32Array(images.data.length);
+  const pixels = allocate('float32', images.data.length) as Float32Array;
   for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i]! / 255;
   const shape = options.keepShape ? [count, 1, ...pixelShape] : [count, pixels.length / Math.max(count, 1)];
   return { images: new Tensor(pixels, count === 0 ? [0, pixelShape.reduce((a, b) => a * b, 1)] : shape), labels: labels.data.slice() };

@@ -23,7 +23,8 @@ export class Dropout implements Layer {
 
   constructor(
     ratio: number,
-    private readonly rng: Rng,
+    /** The layer's own random stream (a checkpoint saves its state). */
+    readonly rng: Rng,
     name = 'Dropout',
   ) {
     if (!(ratio >= 0 && ratio < 1)) throw new Error(`${name}: ratio must be in [0, 1), got ${ratio}`);

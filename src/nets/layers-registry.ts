@@ -9,7 +9,6 @@ import { Convolution } from '../layers/convolution.js';
 import { Dropout } from '../layers/dropout.js';
 import { Pooling } from '../layers/pooling.js';
 import { Rng } from '../tensor/rng.js';
-import { Tensor } from '../tensor/tensor.js';
 import { registerLayer } from './registry.js';
 import { initStd, intOption, type LayerSpec } from './spec.js';
 
@@ -28,7 +27,7 @@ function imageShape(inputShape: readonly number[], type: string): [number, numbe
 }
 
 registerLayer('conv', {
-  build(spec, inputShape, { rng, dtype, init, index }) {
+  build(spec, inputShape, { rng, init, index, zeros }) {
     const [channels] = imageShape(inputShape, 'conv');
     const filters = intOption(spec, 'filters');
     const size = intOption(spec, 'size');
@@ -36,9 +35,9 @@ registerLayer('conv', {
     const pad = intOption(spec, 'pad', 0, 0);
     const fanIn = channels * size * size;
     if (fanIn * filters > 1 << 28) throw new Error(`${filters}×${fanIn} weights is absurdly large`);
-    const W = Tensor.zeros([filters, channels, size, size], dtype);
+    const W = zeros([filters, channels, size, size]);
     rng.fillNormal(W.data, initStd(init, fanIn));
-    const layer = new Convolution(W, Tensor.zeros([filters], dtype), { stride, pad }, `Convolution${index}`);
+    const layer = new Convolution(W, zeros([filters]), { stride, pad }, `Convolution${index}`);
     return { layer, outputShape: layer.outputShape(inputShape) };
   },
 });
@@ -53,15 +52,15 @@ registerLayer('maxpool', {
 });
 
 registerLayer('batchnorm', {
-  build(spec, inputShape, { dtype, index }) {
+  build(spec, inputShape, { index, zeros }) {
     if (inputShape.length !== 1 && inputShape.length !== 3) {
       throw new Error(`batchnorm needs a D or C×H×W input, got [${inputShape.join(', ')}]`);
     }
     const channels = inputShape[0]!;
-    const gamma = Tensor.zeros([channels], dtype);
+    const gamma = zeros([channels]);
     gamma.data.fill(1);
     const momentum = numberOption(spec, 'momentum', 0.9, 0, 1);
-    return { layer: new BatchNorm(gamma, Tensor.zeros([channels], dtype), momentum, `BatchNorm${index}`), outputShape: [...inputShape] };
+    return { layer: new BatchNorm(gamma, zeros([channels]), momentum, `BatchNorm${index}`), outputShape: [...inputShape] };
   },
 });
 

@@ -40,6 +40,11 @@ export interface BuildContext {
   readonly init: Init;
   /** Position of this layer among those with parameters, from 1 (names W1, b1 …). */
   readonly index: number;
+  /**
+   * A zeroed parameter (or state) tensor of the build's dtype. Factories allocate through
+   * it so a loader can refuse a spec whose sizes its file cannot back (BuildOptions.maxElements).
+   */
+  readonly zeros: (shape: readonly number[]) => Tensor;
 }
 
 export interface LayerFactory {
@@ -58,6 +63,8 @@ export interface BuildOptions {
   rng?: Rng;
   dtype?: DType;
   init?: Init;
+  /** Refuse (InputError) before allocating past this many tensor elements in total. */
+  maxElements?: number;
   /** λ of L2 weight decay (see SpecNet.weightDecay). */
   weightDecay?: number;
 }
@@ -110,13 +117,22 @@ export function buildNet(spec: ModelSpec, options: BuildOptions = {}): SpecNet {
   const init = options.init ?? 0.01;
   let shape: readonly number[] = spec.inputShape;
   let index = 0;
+  let elements = 0;
+  const zeros = (tensorShape: readonly number[]): Tensor => {
+    elements += sizeOf(tensorShape);
+    if (options.maxElements !== undefined && elements > options.maxElements) {
+      throw new BudgetError(`needs more than the ${options.maxElements} values available (the file holds fewer weights than its spec describes)`);
+    }
+    return Tensor.zeros(tensorShape, dtype);
+  };
   const layers: Layer[] = [];
   spec.layers.forEach((layerSpec, position) => {
     const factory = factories.get(layerSpec.type)!;
     let built;
     try {
-      built = factory.build(layerSpec, shape, { rng, dtype, init, index: index + 1 });
+      built = factory.build(layerSpec, shape, { rng, dtype, init, index: index + 1, zeros });
     } catch (error) {
+      if (error instanceof BudgetError) throw new InputError(`model spec: layer ${position} (${layerSpec.type}) ${error.message}`);
       throw new InputError(`model spec: layer ${position} (${layerSpec.type}): ${(error as Error).message}`);
     }
     if (built.layer.params().length > 0) index++;
@@ -127,6 +143,8 @@ export function buildNet(spec: ModelSpec, options: BuildOptions = {}): SpecNet {
   net.weightDecay = options.weightDecay ?? 0;
   return net;
 }
+
+class BudgetError extends Error {}
 
 /** Checks a spec read from JSON before anything is built from it. */
 export function validateSpec(value: unknown): asserts value is ModelSpec {
@@ -159,13 +177,13 @@ export function intOption(spec: LayerSpec, name: string, fallback?: number, min 
 }
 
 registerLayer('affine', {
-  build(spec, inputShape, { rng, dtype, init, index }) {
+  build(spec, inputShape, { rng, init, index, zeros }) {
     const units = intOption(spec, 'units');
     const fanIn = sizeOf(inputShape);
     if (fanIn * units > 1 << 28) throw new Error(`${fanIn}×${units} weights is absurdly large`);
-    const W = Tensor.zeros([fanIn, units], dtype);
+    const W = zeros([fanIn, units]);
     rng.fillNormal(W.data, initStd(init, fanIn));
-    return { layer: new Affine(W, Tensor.zeros([units], dtype), `Affine${index}`), outputShape: [units] };
+    return { layer: new Affine(W, zeros([units]), `Affine${index}`), outputShape: [units] };
   },
 });
 registerLayer('relu', { build: (_spec, inputShape) => ({ layer: new Relu(), outputShape: [...inputShape] }) });

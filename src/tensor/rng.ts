@@ -24,6 +24,24 @@ export class Rng {
     this.s3 = next();
   }
 
+  /** Everything that determines the numbers to come, as plain JSON-able data (for checkpoints). */
+  state(): RngState {
+    // NOTE: the XOR steps leave signed 32-bit words; the same bits as unsigned are the same state.
+    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spareNormal: this.spareNormal ?? null };
+  }
+
+  /** Continues exactly where the generator that gave `state` stood. */
+  setState(state: RngState): void {
+    const { s, spareNormal } = state;
+    if (!Array.isArray(s) || s.length !== 4 || !s.every((word) => Number.isInteger(word) && word >= 0 && word <= 0xffffffff)) {
+      throw new Error('Rng state: "s" must be four unsigned 32-bit integers');
+    }
+    if (s.every((word) => word === 0)) throw new Error('Rng state: all-zero state is not valid for xoshiro128**');
+    if (spareNormal !== null && !Number.isFinite(spareNormal)) throw new Error('Rng state: "spareNormal" must be a finite number or null');
+    [this.s0, this.s1, this.s2, this.s3] = s as [number, number, number, number];
+    this.spareNormal = spareNormal ?? undefined;
+  }
+
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
@@ -78,6 +96,13 @@ export class Rng {
       values[j] = tmp;
     }
   }
+}
+
+export interface RngState {
+  /** The four 32-bit words of xoshiro128**. */
+  readonly s: readonly number[];
+  /** The second Box–Muller value, waiting for the next normal() call. */
+  readonly spareNormal: number | null;
 }
 
 function rotl(x: number, k: number): number {

@@ -10,8 +10,20 @@ export function sizeOf(shape: readonly number[]): number {
   return size;
 }
 
+let float32Allocator: ((length: number) => Float32Array) | undefined;
+
+/**
+ * Where new float32 tensors get their memory: a backend may place them in its own memory
+ * (the WebAssembly backend's, so its kernels use them without copies); undefined = the JS heap.
+ */
+export function setFloat32Allocator(allocator: ((length: number) => Float32Array) | undefined): void {
+  float32Allocator = allocator;
+}
+
+/** Zeroed storage for `length` values. */
 export function allocate(dtype: DType, length: number): Data {
-  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+  if (dtype === 'float64') return new Float64Array(length);
+  return float32Allocator && length > 0 ? float32Allocator(length) : new Float32Array(length);
 }
 
 export function dtypeOf(data: Data): DType {
@@ -21,13 +33,17 @@ export function dtypeOf(data: Data): DType {
 export class Tensor {
   readonly data: Data;
   readonly shape: readonly number[];
+  // NOTE: a view must keep the array it views reachable: an allocator may free the memory
+  // of an array once that array is garbage, even while subarrays of it are still used.
+  private readonly base: Data | undefined;
 
-  constructor(data: Data, shape: readonly number[]) {
+  constructor(data: Data, shape: readonly number[], base?: Data) {
     if (data.length !== sizeOf(shape)) {
       throw new Error(`Tensor: data length ${data.length} does not match shape [${shape.join(', ')}]`);
     }
     this.data = data;
     this.shape = [...shape];
+    this.base = base;
   }
 
   static zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
@@ -60,7 +76,7 @@ export class Tensor {
 
   /** Same data, new shape (no copy). */
   reshape(shape: readonly number[]): Tensor {
-    return new Tensor(this.data, shape);
+    return new Tensor(this.data, shape, this.base);
   }
 
   clone(): Tensor {
@@ -77,18 +93,35 @@ export class Tensor {
   /** Rows [start, end) of the first dimension, sharing this tensor's data. */
   sliceRows(start: number, end: number): Tensor {
     const width = this.cols;
-    return new Tensor(this.data.subarray(start * width, end * width) as Data, [end - start, ...this.shape.slice(1)]);
+    const rows = this.data.subarray(start * width, end * width) as Data;
+    return new Tensor(rows, [end - start, ...this.shape.slice(1)], this.base ?? this.data);
   }
 }
 
+/** Tensors made by reuse(), with the whole memory they may be re-cut from. */
+const reusable = new WeakMap<Tensor, Data>();
+
 /**
- * Returns `existing` when it already has this shape and dtype, otherwise a new zeroed tensor.
- * Layers keep their outputs through this so a training loop with a fixed batch size
- * allocates nothing per iteration.
+ * A tensor of this shape and dtype for a buffer the caller overwrites: `existing` when it
+ * already has this shape; a view of the memory `existing` came with when that is large
+ * enough (training batches after an evaluation chunk); else a new zeroed tensor. A reused
+ * buffer holds whatever it held. Layers keep their outputs through this, so a training
+ * loop allocates nothing per iteration, nor per evaluation after the first.
  */
 export function reuse(existing: Tensor | undefined, shape: readonly number[], dtype: DType): Tensor {
-  if (existing && existing.dtype === dtype && sameShape(existing.shape, shape)) return existing;
-  return Tensor.zeros(shape, dtype);
+  if (existing && existing.dtype === dtype) {
+    if (sameShape(existing.shape, shape)) return existing;
+    const storage = reusable.get(existing);
+    const size = sizeOf(shape);
+    if (storage && storage.length >= size) {
+      const view = new Tensor(storage.subarray(0, size) as Data, shape, storage);
+      reusable.set(view, storage);
+      return view;
+    }
+  }
+  const fresh = Tensor.zeros(shape, dtype);
+  reusable.set(fresh, fresh.data);
+  return fresh;
 }
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {

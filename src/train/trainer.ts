@@ -7,6 +7,7 @@
 import type { Dataset } from '../data/dataset.js';
 import type { LayerNet } from '../nets/layer-net.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { kernels } from '../tensor/kernels/kernels.js';
 import type { Rng } from '../tensor/rng.js';
 import { reuse, type Tensor } from '../tensor/tensor.js';
 
@@ -34,6 +35,18 @@ export interface TrainOptions {
    * 'shuffle': epochs over a fresh permutation, without replacement.
    */
   sampling?: 'replacement' | 'shuffle';
+  /** Continue a run from a checkpoint taken at `resume.iteration` (the net, optimizer and rng restored by the caller). */
+  resume?: ResumePoint;
+}
+
+/** Where a checkpointed run stood after `iteration` updates: what the trainer carries across iterations. */
+export interface ResumePoint {
+  /** Iterations already done; the next one to run. */
+  readonly iteration: number;
+  /** The minibatch loss of iterations 0 … iteration − 1. */
+  readonly loss: ArrayLike<number>;
+  readonly evaluations: readonly Evaluation[];
+  readonly sampler?: SamplerState;
 }
 
 export interface Evaluation {
@@ -49,7 +62,8 @@ export interface Evaluation {
 export interface TrainEvents {
   /** After each minibatch step (batch end). */
   onIteration?(iteration: number, loss: number): void;
-  onEvaluation?(evaluation: Evaluation): void;
+  /** After each evaluation (and its epoch's onEpochEnd): `checkpoint` is where the run stands then, for saving. */
+  onEvaluation?(evaluation: Evaluation, checkpoint: ResumePoint): void;
   /** After the last batch of each pass over the training set (epoch counts from 1); with its evaluation if one was made. */
   onEpochEnd?(epoch: number, evaluation: Evaluation | undefined): void;
 }
@@ -61,6 +75,8 @@ export interface TrainResult {
   /** Accuracy of the final weights. */
   final: { trainAccuracy: number; testAccuracy: number };
   seconds: { train: number; evaluate: number };
+  /** Where the run ended, to save as a checkpoint that a longer run can resume from. */
+  end: ResumePoint;
 }
 
 /** The loss stopped being a finite number: the run diverged. */
@@ -99,6 +115,17 @@ export function train(
   const loss = new Float32Array(iterations);
   const evaluations: Evaluation[] = [];
   const batch = new BatchSampler(trainSet, batchSize, sampling, rng);
+  const resume = options.resume;
+  const startIteration = resume?.iteration ?? 0;
+  if (!(Number.isSafeInteger(startIteration) && startIteration >= 0 && startIteration <= iterations)) {
+    throw new Error(`train: cannot resume at iteration ${startIteration} of ${iterations}`);
+  }
+  if (resume) {
+    loss.set(Array.from(resume.loss).slice(0, startIteration));
+    evaluations.push(...resume.evaluations);
+    if (resume.sampler) batch.setState(resume.sampler);
+  }
+  const checkpoint = (iteration: number): ResumePoint => ({ iteration, loss: loss.subarray(0, iteration), evaluations: [...evaluations], sampler: batch.state() });
   const start = now();
   let evaluateSeconds = 0;
 
@@ -117,13 +144,16 @@ export function train(
   const record = (iteration: number, accuracies: { trainAccuracy: number; testAccuracy: number }): Evaluation => {
     const evaluation = { epoch: iteration / itersPerEpoch, iteration, ...accuracies, elapsed: now() - start };
     evaluations.push(evaluation);
-    events.onEvaluation?.(evaluation);
+    // NOTE: epoch end first (it may decay the learning rate), so that the checkpoint handed to
+    // onEvaluation is the state the next iteration starts from.
     if (byEpochs && iteration > 0) events.onEpochEnd?.(evaluation.epoch, evaluation);
+    events.onEvaluation?.(evaluation, checkpoint(iteration));
     return evaluation;
   };
 
-  for (let i = 0; i < iterations; i++) {
-    if (evalEvery > 0 && i % evalEvery === 0 && (i > 0 || evalAtStart)) record(i, evaluate(false));
+  for (let i = startIteration; i < iterations; i++) {
+    // A resumed run's evaluation at its first iteration is already among resume.evaluations.
+    if (evalEvery > 0 && i % evalEvery === 0 && (i > 0 || evalAtStart) && !(resume && i === startIteration)) record(i, evaluate(false));
     const { x, t } = batch.next();
     const batchLoss = net.backprop(x, t);
     if (!Number.isFinite(batchLoss)) throw new DivergenceError(i, batchLoss);
@@ -138,13 +168,20 @@ export function train(
   // Epochs mode: the final evaluation is also the last epoch's.
   if (byEpochs && iterations > 0) record(iterations, final);
   const total = now() - start;
-  return { evaluations, loss, final, seconds: { train: total - evaluateSeconds, evaluate: evaluateSeconds } };
+  return { evaluations, loss, final, seconds: { train: total - evaluateSeconds, evaluate: evaluateSeconds }, end: checkpoint(iterations) };
+}
+
+/** A shuffle sampler's place in its epoch (a replacement sampler has no state besides its rng). */
+export interface SamplerState {
+  readonly order?: Int32Array;
+  readonly cursor: number;
 }
 
 /** Copies minibatches out of a dataset into buffers it reuses. */
 export class BatchSampler {
   private x: Tensor | undefined;
   private readonly t: Uint8Array;
+  private readonly indices: Int32Array;
   private readonly order: Int32Array | undefined;
   private cursor = 0;
 
@@ -155,10 +192,30 @@ export class BatchSampler {
     private readonly rng: Rng,
   ) {
     this.t = new Uint8Array(batchSize);
+    this.indices = new Int32Array(batchSize);
     if (sampling === 'shuffle') {
       this.order = Int32Array.from({ length: set.images.rows }, (_, i) => i);
       this.cursor = this.order.length;
     }
+  }
+
+  state(): SamplerState {
+    return { order: this.order?.slice(), cursor: this.cursor };
+  }
+
+  setState(state: SamplerState): void {
+    if (!this.order) return;
+    const n = this.order.length;
+    if (!state.order || state.order.length !== n || !(Number.isInteger(state.cursor) && state.cursor >= 0 && state.cursor <= n)) {
+      throw new Error(`BatchSampler: saved shuffle state does not fit a set of ${n} examples`);
+    }
+    const seen = new Uint8Array(n);
+    for (const index of state.order) {
+      if (!(index >= 0 && index < n) || seen[index]) throw new Error('BatchSampler: saved shuffle order is not a permutation');
+      seen[index] = 1;
+    }
+    this.order.set(state.order);
+    this.cursor = state.cursor;
   }
 
   next(): { x: Tensor; t: Uint8Array } {
@@ -168,9 +225,10 @@ export class BatchSampler {
     const x = (this.x = reuse(this.x, [this.batchSize, ...images.shape.slice(1)], images.dtype));
     for (let b = 0; b < this.batchSize; b++) {
       const index = this.nextIndex(rows);
-      x.data.set(images.data.subarray(index * width, (index + 1) * width), b * width);
+      this.indices[b] = index;
       this.t[b] = this.set.labels[index]!;
     }
+    kernels().gatherRows(images.data, this.indices, x.data, width);
     return { x, t: this.t };
   }
 

@@ -137,6 +137,13 @@ export function createJsKernels(): Kernels {
     countCorrect(scores, labels, rows, cols) {
       return countCorrectJs(scores, labels, rows, cols);
     },
+
+    gatherRows(src, rows, dst, width) {
+      for (let b = 0; b < rows.length; b++) {
+        const row = rows[b]!;
+        dst.set(src.subarray(row * width, (row + 1) * width), b * width);
+      }
+    },
   };
 }
 

@@ -51,6 +51,9 @@ export interface Kernels {
 
   /** Number of rows whose largest score sits at the row's label (first maximum wins). */
   countCorrect(scores: Data, labels: LabelIndices, rows: number, cols: number): number;
+
+  /** dst[b, :] = src[rows[b], :] for every b (rows of `width` values): a minibatch out of a dataset. */
+  gatherRows(src: Data, rows: Int32Array, dst: Data, width: number): void;
 }
 
 let active: Kernels | undefined;

@@ -1,26 +1,87 @@
 // Choosing the kernel backend by name (the CLI's --backend and --threads).
 
+import { InputError } from '../../errors.js';
+import { setFloat32Allocator } from '../tensor.js';
 import { createJsKernels } from './js.js';
 import { setKernels, type Kernels } from './kernels.js';
+import type { WasmKernels, WasmVariant } from './wasm/backend.js';
 
 export type BackendName = 'js' | 'wasm';
 export const BACKENDS: readonly BackendName[] = ['js', 'wasm'];
 
 export interface BackendOptions {
-  /** Worker threads for the large products (1 = none). */
+  /** Threads for the large products, this one included (1 = no workers). Default: the number of cores. */
   threads?: number;
+  /** wasm only: force a build ('simd' = plain SIMD even where relaxed SIMD runs). */
+  variant?: WasmVariant;
 }
+
+/** The wasm backend this module started, closed (its workers stopped) when another replaces it. */
+let started: WasmKernels | undefined;
 
 /** Creates the named backend and makes it the active one. */
 export async function useBackend(name: BackendName, options: BackendOptions = {}): Promise<Kernels> {
+  const { threads } = options;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
+    throw new InputError(`--threads must be a positive integer, got ${threads}`);
+  }
   let backend: Kernels;
   switch (name) {
     case 'js':
       backend = createJsKernels();
       break;
     case 'wasm':
-      throw new Error(`backend "wasm" is not available yet (threads ${options.threads ?? 1})`);
+      backend = await loadWasmKernels(options);
+      break;
+    default:
+      throw new InputError(`--backend must be one of ${BACKENDS.join(', ')}, got "${name as string}"`);
   }
-  setKernels(backend);
+  await activate(backend);
   return backend;
+}
+
+export interface BestBackend {
+  kernels: Kernels;
+  /** Why the fastest backend (wasm) could not be used, when it could not. */
+  fallbackReason?: string;
+}
+
+/** The fastest backend this runtime runs, made active: wasm, else the portable js. */
+export async function useBestBackend(options: BackendOptions = {}): Promise<BestBackend> {
+  try {
+    return { kernels: await useBackend('wasm', options) };
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    return { kernels: await useBackend('js'), fallbackReason: (error as Error).message };
+  }
+}
+
+/** One line for logs: "wasm relaxed-simd, 2 threads" or "js". */
+export function describeBackend(backend: Kernels): string {
+  return isWasm(backend) ? backend.description : backend.name;
+}
+
+/** Stops the active wasm backend's worker threads and returns to the portable backend. */
+export async function closeBackends(): Promise<void> {
+  await activate(createJsKernels());
+}
+
+/** The wasm backend, loaded the way this platform (Node or a browser) loads it. Not made active. */
+export async function loadWasmKernels(options: BackendOptions = {}): Promise<WasmKernels> {
+  const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+  const loader = isNode ? await import('./wasm/node.js') : await import('./wasm/web.js');
+  return loader.loadWasmKernels(options);
+}
+
+async function activate(backend: Kernels): Promise<void> {
+  const previous = started;
+  setKernels(backend);
+  // Float32 tensors made from now on live in the wasm memory, where its kernels use them in place.
+  setFloat32Allocator(isWasm(backend) ? backend.float32Array : undefined);
+  started = isWasm(backend) ? backend : undefined;
+  if (previous && previous !== backend) await previous.close();
+}
+
+function isWasm(backend: Kernels): backend is WasmKernels {
+  return 'variant' in backend && 'heap' in backend;
 }

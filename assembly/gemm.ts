@@ -1,0 +1,249 @@
+// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C   (row-major, float32)
+// for rows [i0, i1) and columns [j0, j1) of C only, so threads can share one product.
+//
+// Blocking (one thread): columns of C in blocks of NC, k in blocks of at most KC. For each
+// (column block, k block), op(B) is packed into panels of 8 columns (row p of a panel =
+// 8 consecutive floats), used by every 4 rows of C; A is read in place (packing it did
+// not pay: with n = 50 a row of A meets only 7 panels). The 4×8 micro-tile keeps its 8
+// f32x4 accumulators in registers across the k block: per p, 2 loads of B, 4 splatted
+// loads of A, 8 multiply-adds.
+
+import { madd } from './simd';
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 512;
+const NC: i32 = 512;
+
+/** Bytes of scratch one gemm call needs: a packed B block and a tile buffer. */
+export function gemmScratchBytes(): i32 {
+  return (KC * NC + MR * NR) * 4;
+}
+
+export function gemm(
+  a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32,
+  alpha: f32, beta: f32, i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
+): void {
+  if (i0 >= i1 || j0 >= j1) return;
+  if (k == 0 || alpha == 0) {
+    scaleBlock(c, n, beta, i0, i1, j0, j1);
+    return;
+  }
+  const packedB = scratch;
+  const tmp = packedB + <usize>(KC * NC * 4);
+  // Equal k blocks (784 → 4 × 196, not 3 × 256 + 16): no short, inefficient last block.
+  const kBlocks = (k + KC - 1) / KC;
+  const kcMax = (k + kBlocks - 1) / kBlocks;
+  for (let jc = j0; jc < j1; jc += NC) {
+    const nc = min(NC, j1 - jc);
+    for (let pc = 0; pc < k; pc += kcMax) {
+      const kc = min(kcMax, k - pc);
+      // NOTE: beta applies once, on the first k block; later blocks accumulate (beta = 1).
+      const cb: f32 = pc == 0 ? beta : 1;
+      packB(b, n, k, transB, pc, kc, jc, nc, packedB);
+      for (let ic = i0; ic < i1; ic += MR) {
+        const mr = min(MR, i1 - ic);
+        // op(A)[i, p] sits at a + i·rowStep + p·colStep; rows past mr repeat the last
+        // one (computed, never written), so A is read in place, not packed.
+        const rowStep = transA ? <usize>4 : <usize>(k * 4);
+        const colStep = transA ? <usize>(m * 4) : <usize>4;
+        const a0 = a + <usize>ic * rowStep + <usize>pc * colStep;
+        const a1 = a0 + <usize>min(1, mr - 1) * rowStep;
+        const a2 = a0 + <usize>min(2, mr - 1) * rowStep;
+        const a3 = a0 + <usize>min(3, mr - 1) * rowStep;
+        const cRow = c + <usize>((ic * n + jc) * 4);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bp = packedB + <usize>(jr * kc * 4);
+          const cp = cRow + <usize>(jr * 4);
+          if (nr > 4) tile8(a0, a1, a2, a3, colStep, bp, kc, cp, n, alpha, cb, mr, nr, tmp);
+          else tile4(a0, a1, a2, a3, colStep, bp, kc, cp, n, alpha, cb, mr, nr, tmp);
+        }
+      }
+    }
+  }
+}
+
+/** C = beta · C on the block (beta = 0 writes zeros, whatever C held). */
+function scaleBlock(c: usize, n: i32, beta: f32, i0: i32, i1: i32, j0: i32, j1: i32): void {
+  for (let i = i0; i < i1; i++) {
+    const row = c + <usize>(i * n * 4);
+    for (let j = j0; j < j1; j++) {
+      const q = row + <usize>(j * 4);
+      store<f32>(q, beta == 0 ? 0 : beta * load<f32>(q));
+    }
+  }
+}
+
+/** Packs op(B)[pc .. pc+kc, jc .. jc+nc] into 8-column panels, zero beyond nc. */
+function packB(b: usize, n: i32, k: i32, transB: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const j = jc + jr;
+    const nr = min(NR, nc - jr);
+    const d0 = dst + <usize>(jr * kc * 4);
+    if (!transB) {
+      // op(B)[p, j] = B[p, j] at b + (p·n + j)·4: rows of the panel are contiguous in B.
+      const stride = <usize>(n * 4);
+      let s = b + <usize>((pc * n + j) * 4);
+      let d = d0;
+      if (nr == NR) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(d, v128.load(s));
+          v128.store(d, v128.load(s, 16), 16);
+          s += stride;
+          d += 32;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let jj = 0; jj < NR; jj++) store<f32>(d + <usize>(jj * 4), jj < nr ? load<f32>(s + <usize>(jj * 4)) : 0);
+          s += stride;
+          d += 32;
+        }
+      }
+    } else {
+      // op(B)[p, j] = B[j, p] at b + (j·k + p)·4: 4×4 blocks transposed in registers.
+      const rowBytes = <usize>(k * 4);
+      let p = 0;
+      if (nr == NR) {
+        const s0 = b + <usize>((j * k + pc) * 4);
+        for (; p + 4 <= kc; p += 4) {
+          const s = s0 + <usize>(p * 4);
+          const d = d0 + <usize>(p * 32);
+          transpose4(s, rowBytes, d, 32);
+          transpose4(s + 4 * rowBytes, rowBytes, d + 16, 32);
+        }
+      }
+      for (; p < kc; p++) {
+        const d = d0 + <usize>(p * 32);
+        for (let jj = 0; jj < NR; jj++) {
+          store<f32>(d + <usize>(jj * 4), jj < nr ? load<f32>(b + <usize>(((j + jj) * k + pc + p) * 4)) : 0);
+        }
+      }
+    }
+  }
+}
+
+/** Reads 4 rows of 4 floats (row stride `srcStride` bytes) and writes them as 4 columns. */
+// @ts-ignore: decorator
+@inline
+function transpose4(src: usize, srcStride: usize, dst: usize, dstStride: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + srcStride);
+  const r2 = v128.load(src + 2 * srcStride);
+  const r3 = v128.load(src + 3 * srcStride);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + dstStride, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStride, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStride, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}
+
+/** One row of a tile: c = alpha · acc + cb · c (cb = 0: c's old value is not read). */
+// @ts-ignore: decorator
+@inline
+function update(cp: usize, acc: v128, alpha: v128, cb: f32): void {
+  const scaled = f32x4.mul(acc, alpha);
+  if (cb == 0) v128.store(cp, scaled);
+  else if (cb == 1) v128.store(cp, f32x4.add(scaled, v128.load(cp)));
+  else v128.store(cp, f32x4.add(scaled, f32x4.mul(v128.load(cp), f32x4.splat(cb))));
+}
+
+/** Writes the valid mr×nr corner of a tile that was spilled to tmp (rows of 8). */
+function updateEdge(tmp: usize, cp: usize, ldc: i32, alpha: f32, cb: f32, mr: i32, nr: i32): void {
+  for (let r = 0; r < mr; r++) {
+    for (let j = 0; j < nr; j++) {
+      const q = cp + <usize>((r * ldc + j) * 4);
+      const v = alpha * load<f32>(tmp + <usize>((r * NR + j) * 4));
+      store<f32>(q, cb == 0 ? v : v + cb * load<f32>(q));
+    }
+  }
+}
+
+/** 4×8 tile of C from a packed A panel (4 floats per p) and a packed B panel (8 per p). */
+// @ts-ignore: decorator
+@inline
+function tile8(a0: usize, a1: usize, a2: usize, a3: usize, colStep: usize, bp: usize, kc: i32, cp: usize, ldc: i32, alpha: f32, cb: f32, mr: i32, nr: i32, tmp: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let av = v128.load32_splat(a0);
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
+    av = v128.load32_splat(a1);
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
+    av = v128.load32_splat(a2);
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
+    av = v128.load32_splat(a3);
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
+    a0 += colStep;
+    a1 += colStep;
+    a2 += colStep;
+    a3 += colStep;
+    bp += 32;
+  }
+  if (mr == MR && nr == NR) {
+    const va = f32x4.splat(alpha);
+    const ld = <usize>(ldc * 4);
+    update(cp, c00, va, cb);
+    update(cp + 16, c01, va, cb);
+    update(cp + ld, c10, va, cb);
+    update(cp + ld + 16, c11, va, cb);
+    update(cp + 2 * ld, c20, va, cb);
+    update(cp + 2 * ld + 16, c21, va, cb);
+    update(cp + 3 * ld, c30, va, cb);
+    update(cp + 3 * ld + 16, c31, va, cb);
+    return;
+  }
+  v128.store(tmp, c00);
+  v128.store(tmp, c01, 16);
+  v128.store(tmp, c10, 32);
+  v128.store(tmp, c11, 48);
+  v128.store(tmp, c20, 64);
+  v128.store(tmp, c21, 80);
+  v128.store(tmp, c30, 96);
+  v128.store(tmp, c31, 112);
+  updateEdge(tmp, cp, ldc, alpha, cb, mr, nr);
+}
+
+/** 4×4 tile: the last panel when at most 4 columns remain (half the work of a 4×8). */
+// @ts-ignore: decorator
+@inline
+function tile4(a0: usize, a1: usize, a2: usize, a3: usize, colStep: usize, bp: usize, kc: i32, cp: usize, ldc: i32, alpha: f32, cb: f32, mr: i32, nr: i32, tmp: usize): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    c0 = madd(v128.load32_splat(a0), b0, c0);
+    c1 = madd(v128.load32_splat(a1), b0, c1);
+    c2 = madd(v128.load32_splat(a2), b0, c2);
+    c3 = madd(v128.load32_splat(a3), b0, c3);
+    a0 += colStep;
+    a1 += colStep;
+    a2 += colStep;
+    a3 += colStep;
+    bp += 32;
+  }
+  if (mr == MR && nr == 4) {
+    const va = f32x4.splat(alpha);
+    const ld = <usize>(ldc * 4);
+    update(cp, c0, va, cb);
+    update(cp + ld, c1, va, cb);
+    update(cp + 2 * ld, c2, va, cb);
+    update(cp + 3 * ld, c3, va, cb);
+    return;
+  }
+  v128.store(tmp, c0);
+  v128.store(tmp, c1, 32);
+  v128.store(tmp, c2, 64);
+  v128.store(tmp, c3, 96);
+  updateEdge(tmp, cp, ldc, alpha, cb, mr, nr);
+}

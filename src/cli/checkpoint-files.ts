@@ -1,0 +1,78 @@
+// Checkpoints on disk for `train`: model.safetensors (weights, spec, config, metrics so far)
+// and model.optimizer.safetensors beside it (optimizer, random streams, sampler, history).
+// Every file is written to a temporary file and renamed, in an order that leaves a matching
+// pair on disk whenever the run is killed:
+//   1. state(i) → .model.optimizer.safetensors.next     model(k), state(k) still match
+//   2. model(i) → model.safetensors                     model(i) matches the .next state
+//   3. .next → model.optimizer.safetensors               model(i), state(i)
+// Resuming takes whichever of the two state files is at the model's iteration.
+
+import { existsSync, renameSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { InputError } from '../errors.js';
+import type { LoadedModel } from '../io/model-file.js';
+import { readModelFile, readTrainingStateFile, trainingStatePath, writeModelFile, writeTrainingStateFile } from '../io/model-files-node.js';
+import type { SpecNet } from '../nets/spec.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { Rng } from '../tensor/rng.js';
+import { checkpointState, restoreCheckpoint } from '../train/checkpoint.js';
+import type { ResumePoint } from '../train/trainer.js';
+
+export const MODEL_FILE = 'model.safetensors';
+
+export interface CheckpointInfo {
+  config: unknown;
+  metrics: unknown;
+  /** The run-defining options (see resume-options.ts). */
+  trainOptions?: unknown;
+}
+
+/** The random streams training draws from, by name; "training" is the batches' (and Dropout's) stream. */
+export type RandomStreams = Record<string, Rng>;
+
+/** Where a training state waits while its model file is being replaced. */
+export function pendingStatePath(modelPath: string): string {
+  const statePath = trainingStatePath(modelPath);
+  return join(dirname(statePath), `.${basename(statePath)}.next`);
+}
+
+export function writeCheckpoint(dir: string, net: SpecNet, info: CheckpointInfo, point: ResumePoint, optimizer: Optimizer, rngs: RandomStreams): string {
+  const path = join(dir, MODEL_FILE);
+  const pending = pendingStatePath(path);
+  writeTrainingStateFile(pending, checkpointState(point, optimizer, rngs));
+  writeModelFile(path, net, { ...info, iteration: point.iteration });
+  try {
+    renameSync(pending, trainingStatePath(path));
+  } catch (error) {
+    throw new InputError(`${trainingStatePath(path)}: cannot write (${(error as Error).message})`);
+  }
+  return path;
+}
+
+/** Reads a checkpoint's model (its layers drawing from `rngs.training`) and its training state's file. */
+export function readCheckpointModel(path: string, rngs: RandomStreams): LoadedModel {
+  const model = readModelFile(path, { rng: rngs.training });
+  if (model.iteration === undefined) throw new InputError(`${path}: not a training checkpoint (no "iteration" in its metadata); it can be evaluated, not resumed`);
+  const statePath = trainingStatePath(path);
+  if (!existsSync(statePath) && !existsSync(pendingStatePath(path))) throw new InputError(`${path}: cannot resume without its training state ${statePath}`);
+  return model;
+}
+
+/** Restores optimizer and random streams from the training state beside `path`; returns where to resume. */
+export function restoreCheckpointFiles(path: string, model: LoadedModel, optimizer: Optimizer, rngs: RandomStreams): ResumePoint {
+  let statePath = trainingStatePath(path);
+  let state = existsSync(statePath) ? readTrainingStateFile(statePath) : undefined;
+  if (state?.iteration !== model.iteration && existsSync(pendingStatePath(path))) {
+    // Killed between steps 2 and 3 of writeCheckpoint: the matching state is the pending one.
+    statePath = pendingStatePath(path);
+    state = readTrainingStateFile(statePath);
+  }
+  if (!state || state.iteration !== model.iteration) {
+    throw new InputError(`${statePath}: training state is at iteration ${state?.iteration} but ${path} at ${model.iteration}`);
+  }
+  try {
+    return restoreCheckpoint(state, optimizer, rngs);
+  } catch (error) {
+    throw new InputError(`${statePath}: ${(error as Error).message}`);
+  }
+}

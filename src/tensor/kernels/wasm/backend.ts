@@ -1,0 +1,253 @@
+// The WebAssembly backend: every kernel runs in the compiled module on float32 data in its
+// memory. Arrays that already live there (see WasmHeap.float32Array) are used in place;
+// others are copied in (and C out) for a GEMM, where the copy is small next to the
+// product, while the element-wise ops on such arrays stay in JavaScript, where a copy
+// would cost as much as the op. float64 calls (gradient checks) go to the portable kernels.
+
+import type { Data } from '../../tensor.js';
+import { createJsKernels, gemmJs } from '../js.js';
+import type { GemmOptions, Kernels, LabelIndices } from '../kernels.js';
+import { MAX_BLOCKS } from './control.js';
+import type { KernelExports } from './exports.js';
+import type { WasmHeap } from './heap.js';
+import type { GemmArgs, GemmPool, Split } from './pool.js';
+import { SplitPolicy } from './split-policy.js';
+
+export type WasmVariant = 'relaxed-simd' | 'simd';
+
+export interface WasmKernels extends Kernels {
+  readonly variant: WasmVariant;
+  /** Threads a large GEMM is split over (this one included). */
+  readonly threads: number;
+  /** e.g. "wasm relaxed-simd, 2 threads" */
+  readonly description: string;
+  readonly heap: WasmHeap;
+  /** A zeroed float32 array in the kernels' memory (used in place); only when that memory is shared. */
+  readonly float32Array: ((length: number) => Float32Array) | undefined;
+  /** Products of at least this many flops (2·m·n·k) may be split over the threads. */
+  minParallelFlops: number;
+  /** Minibatch gathers of at least this many bytes may be split over the threads. */
+  minParallelGatherBytes: number;
+  /** Split only when timings show it pays (default); false: always split what may be split. */
+  adaptiveSplit: boolean;
+  /** Stops the worker threads. */
+  close(): Promise<void>;
+}
+
+/** Below this many flops a GEMM stays on one thread: a wake-up costs more than it saves. */
+export const DEFAULT_MIN_PARALLEL_FLOPS = 4e6;
+
+/** Gathers below this many bytes stay on one thread. */
+export const DEFAULT_MIN_PARALLEL_GATHER_BYTES = 64 * 1024;
+
+/** Products of at least this many flops are cut into 4 blocks per thread, for balance. */
+const FINE_SPLIT_FLOPS = 1e8;
+
+/** `scratch`: this thread's gemm scratch (wasm.gemmScratchBytes() bytes). */
+export function createWasmKernels(
+  wasm: KernelExports, heap: WasmHeap, variant: WasmVariant, scratch: number, pool: GemmPool | undefined,
+): WasmKernels {
+  const js = createJsKernels();
+  const stageA = new Staging(heap);
+  const stageB = new Staging(heap);
+  const stageC = new Staging(heap);
+  const stageLabels = new Staging(heap);
+  const stageRows = new Staging(heap);
+  const threads = (pool?.workers ?? 0) + 1;
+  const policy = new SplitPolicy();
+  const gatherPolicy = new SplitPolicy();
+
+  /** Byte offset of a float32 array in the kernels' memory, or −1 (float64, or elsewhere). */
+  const at = (data: Data): number => (data instanceof Float32Array ? heap.offsetOf(data) : -1);
+
+  /** Byte offset of `data`'s first `length` floats in memory, copying them in when needed. */
+  const input = (data: Float32Array, length: number, stage: Staging): number => {
+    const offset = heap.offsetOf(data);
+    if (offset >= 0) return offset;
+    const staged = stage.reserve(length * 4);
+    heap.float32.set(data.length === length ? data : data.subarray(0, length), staged / 4);
+    return staged;
+  };
+
+  const labelsAt = (labels: LabelIndices, rows: number): number => {
+    const offset = heap.offsetOf(labels);
+    if (offset >= 0) return offset;
+    const bytes = rows * labels.BYTES_PER_ELEMENT;
+    const staged = stageLabels.reserve(bytes);
+    heap.bytes.set(new Uint8Array(labels.buffer, labels.byteOffset, bytes), staged);
+    return staged;
+  };
+
+  const runGemm = (args: GemmArgs): void => {
+    const { a, b, c, m, n, k, transA, transB, alpha, beta } = args;
+    const flops = 2 * m * n * k;
+    const mayShare = pool !== undefined && flops >= backend.minParallelFlops;
+    const share = mayShare && (!backend.adaptiveSplit || policy.shouldSplit(flops));
+    const start = mayShare ? performance.now() : 0;
+    if (share) pool.run(args, splitGemm(m, n, flops >= FINE_SPLIT_FLOPS ? 4 * threads : threads));
+    else wasm.gemm(a, b, c, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, 0, m, 0, n, scratch);
+    if (mayShare) policy.record(flops, share, (performance.now() - start) / 1000);
+  };
+
+  const backend: WasmKernels = {
+    name: 'wasm',
+    variant,
+    threads,
+    description: `wasm ${variant}, ${threads} thread${threads === 1 ? '' : 's'}`,
+    heap,
+    float32Array: heap.shared ? (length) => heap.float32Array(length) : undefined,
+    minParallelFlops: DEFAULT_MIN_PARALLEL_FLOPS,
+    minParallelGatherBytes: DEFAULT_MIN_PARALLEL_GATHER_BYTES,
+    adaptiveSplit: true,
+
+    gemm(a, b, c, m, n, k, options: GemmOptions = {}) {
+      if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
+        gemmJs(a, b, c, m, n, k, options);
+        return;
+      }
+      const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
+      need('gemm: A', a, m * k);
+      need('gemm: B', b, k * n);
+      need('gemm: C', c, m * n);
+      const pa = input(a, m * k, stageA);
+      const pb = input(b, k * n, stageB);
+      let pc = heap.offsetOf(c);
+      if (pc >= 0) {
+        runGemm({ a: pa, b: pb, c: pc, m, n, k, transA, transB, alpha, beta });
+        return;
+      }
+      pc = beta === 0 ? stageC.reserve(m * n * 4) : input(c, m * n, stageC);
+      runGemm({ a: pa, b: pb, c: pc, m, n, k, transA, transB, alpha, beta });
+      c.set(heap.float32.subarray(pc / 4, pc / 4 + m * n));
+    },
+
+    addBias(x, bias, out, rows, cols) {
+      const px = at(x), pb = at(bias), po = at(out);
+      if (px < 0 || pb < 0 || po < 0) return js.addBias(x, bias, out, rows, cols);
+      need('addBias: x', x, rows * cols);
+      need('addBias: bias', bias, cols);
+      need('addBias: out', out, rows * cols);
+      wasm.addBias(px, pb, po, rows, cols);
+    },
+
+    sumRows(x, out, rows, cols) {
+      const px = at(x), po = at(out);
+      if (px < 0 || po < 0) return js.sumRows(x, out, rows, cols);
+      need('sumRows: x', x, rows * cols);
+      need('sumRows: out', out, cols);
+      wasm.sumRows(px, po, rows, cols);
+    },
+
+    relu(x, out) {
+      const px = at(x), po = at(out);
+      if (px < 0 || po < 0) return js.relu(x, out);
+      need('relu: out', out, x.length);
+      wasm.relu(px, po, x.length);
+    },
+
+    reluBackward(dout, y, dx) {
+      const pd = at(dout), py = at(y), px = at(dx);
+      if (pd < 0 || py < 0 || px < 0) return js.reluBackward(dout, y, dx);
+      need('reluBackward: y', y, dout.length);
+      need('reluBackward: dx', dx, dout.length);
+      wasm.reluBackward(pd, py, px, dout.length);
+    },
+
+    softmaxCrossEntropy(logits, labels, probs, rows, cols) {
+      const pl = at(logits), pp = at(probs);
+      if (pl < 0 || pp < 0) return js.softmaxCrossEntropy(logits, labels, probs, rows, cols);
+      need('softmaxCrossEntropy: logits', logits, rows * cols);
+      need('softmaxCrossEntropy: probs', probs, rows * cols);
+      need('softmaxCrossEntropy: labels', labels, rows);
+      return wasm.softmaxCrossEntropy(pl, labelsAt(labels, rows), labels.BYTES_PER_ELEMENT, pp, rows, cols);
+    },
+
+    softmaxCrossEntropyBackward(probs, labels, dx, rows, cols, scale) {
+      const pp = at(probs), pd = at(dx);
+      if (pp < 0 || pd < 0) return js.softmaxCrossEntropyBackward(probs, labels, dx, rows, cols, scale);
+      need('softmaxCrossEntropyBackward: probs', probs, rows * cols);
+      need('softmaxCrossEntropyBackward: dx', dx, rows * cols);
+      need('softmaxCrossEntropyBackward: labels', labels, rows);
+      wasm.softmaxCrossEntropyBackward(pp, labelsAt(labels, rows), labels.BYTES_PER_ELEMENT, pd, rows, cols, scale);
+    },
+
+    axpy(alpha, x, y) {
+      const px = at(x), py = at(y);
+      if (px < 0 || py < 0) return js.axpy(alpha, x, y);
+      need('axpy: y', y, x.length);
+      wasm.axpy(alpha, px, py, x.length);
+    },
+
+    countCorrect(scores, labels, rows, cols) {
+      const ps = at(scores);
+      if (ps < 0) return js.countCorrect(scores, labels, rows, cols);
+      need('countCorrect: scores', scores, rows * cols);
+      need('countCorrect: labels', labels, rows);
+      return wasm.countCorrect(ps, labelsAt(labels, rows), labels.BYTES_PER_ELEMENT, rows, cols);
+    },
+
+    gatherRows(src, rows, dst, width) {
+      const ps = at(src), pd = at(dst);
+      if (ps < 0 || pd < 0 || !Number.isInteger(width)) return js.gatherRows(src, rows, dst, width);
+      const count = rows.length;
+      need('gatherRows: dst', dst, count * width);
+      // NOTE: checked here, not in wasm: an index past the end would copy someone else's memory.
+      const limit = src.length / width;
+      for (let b = 0; b < count; b++) {
+        const row = rows[b]!;
+        if (!(row >= 0 && row < limit)) throw new Error(`gatherRows: row ${row} is outside 0..${Math.floor(limit) - 1}`);
+      }
+      const pr = stageRows.reserve(count * 4);
+      heap.bytes.set(new Uint8Array(rows.buffer, rows.byteOffset, count * 4), pr);
+      // Reading rows scattered over a large dataset waits on memory: two threads keep
+      // twice as many reads in flight.
+      const bytes = count * width * 4;
+      const mayShare = pool !== undefined && bytes >= backend.minParallelGatherBytes;
+      const share = mayShare && (!backend.adaptiveSplit || gatherPolicy.shouldSplit(bytes));
+      const start = mayShare ? performance.now() : 0;
+      if (share) pool.gather(ps, pr, pd, count, width * 4, threads);
+      else wasm.gatherRows(ps, pr, pd, count, width * 4);
+      if (mayShare) gatherPolicy.record(bytes, share, (performance.now() - start) / 1000);
+    },
+
+    async close() {
+      await pool?.close();
+    },
+  };
+  return backend;
+}
+
+/**
+ * Cuts C into about `parts` blocks: row ranges (multiples of the 4-row tile) when C is at
+ * least as tall as wide, else column ranges (multiples of 8). Every block packs the whole
+ * of the operand the cut does not divide, so the cut divides the larger one.
+ */
+export function splitGemm(m: number, n: number, parts: number): Split {
+  const columns = m < n;
+  const length = columns ? n : m;
+  const tile = columns ? 8 : 4;
+  let step = Math.ceil(length / parts / tile) * tile;
+  if (Math.ceil(length / step) > MAX_BLOCKS) step = Math.ceil(length / MAX_BLOCKS / tile) * tile;
+  return { columns, step, blocks: Math.ceil(length / step) };
+}
+
+/** A reusable block of memory for copies, grown when a larger one is needed. */
+class Staging {
+  private start = -1;
+  private bytes = 0;
+
+  constructor(private readonly heap: WasmHeap) {}
+
+  reserve(bytes: number): number {
+    if (bytes > this.bytes) {
+      if (this.start >= 0) this.heap.release(this.start);
+      this.start = this.heap.alloc(bytes);
+      this.bytes = bytes;
+    }
+    return this.start;
+  }
+}
+
+function need(what: string, data: ArrayLike<number>, length: number): void {
+  if (data.length < length) throw new Error(`${what} holds ${data.length} values, needs ${length}`);
+}

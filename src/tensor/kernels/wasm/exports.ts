@@ -1,0 +1,25 @@
+// The compiled kernels' exports (assembly/index.ts), typed. Pointers are byte offsets
+// into the imported memory; flags are 0/1; labelBytes is 1 (uint8) or 4 (int32).
+
+export interface KernelExports {
+  heapBase(): number;
+  gemmScratchBytes(): number;
+  gemm(
+    a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number,
+    alpha: number, beta: number, i0: number, i1: number, j0: number, j1: number, scratch: number,
+  ): void;
+  addBias(x: number, bias: number, out: number, rows: number, cols: number): void;
+  sumRows(x: number, out: number, rows: number, cols: number): void;
+  relu(x: number, out: number, length: number): void;
+  reluBackward(dout: number, y: number, dx: number, length: number): void;
+  softmaxCrossEntropy(logits: number, labels: number, labelBytes: number, probs: number, rows: number, cols: number): number;
+  softmaxCrossEntropyBackward(probs: number, labels: number, labelBytes: number, dx: number, rows: number, cols: number, scale: number): void;
+  axpy(alpha: number, x: number, y: number, length: number): void;
+  countCorrect(scores: number, labels: number, labelBytes: number, rows: number, cols: number): number;
+  gatherRows(src: number, rows: number, dst: number, count: number, rowBytes: number): void;
+}
+
+export async function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<KernelExports> {
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  return instance.exports as unknown as KernelExports;
+}

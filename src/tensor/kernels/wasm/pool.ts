@@ -1,0 +1,136 @@
+// Worker threads that share the kernels' memory and take blocks of a large GEMM or of a
+// minibatch gather (see control.ts for the protocol). Waking a sleeping worker costs tens of µs, so the backend
+// posts only products large enough to gain; the main thread works on the blocks too.
+
+import {
+  ARGS, BLOCKS, canBlock, DONE, firstClaim, MAILBOX_INTS, NEXT, OP, OP_EXIT, OP_GATHER, OP_GEMM, SEQ, SPLIT_COLUMNS, STEP,
+  waitWhileEqual, type WorkerInit,
+} from './control.js';
+import type { KernelExports } from './exports.js';
+import { workOnTask } from './tasks.js';
+import type { WasmHeap } from './heap.js';
+
+/**
+ * The main thread, its blocks done, polls this long for the workers' before sleeping: long
+ * enough for a block of a training step, short enough not to hold for long the core that
+ * a descheduled worker needs.
+ */
+const MAIN_SPIN_MICROS = 200;
+
+export interface WorkerHandle {
+  terminate(): unknown;
+}
+
+/** Starts one worker running runWorker(init); resolves once it is ready for tasks. */
+export type SpawnWorker = (init: WorkerInit) => Promise<WorkerHandle>;
+
+export interface GemmArgs {
+  a: number;
+  b: number;
+  c: number;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  alpha: number;
+  beta: number;
+}
+
+/** How a product is cut: `blocks` ranges of `step` rows (or columns) of C. */
+export interface Split {
+  columns: boolean;
+  step: number;
+  blocks: number;
+}
+
+export class GemmPool {
+  private readonly mainMayBlock = canBlock();
+  private seq = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly wasm: KernelExports,
+    private readonly ints: Int32Array,
+    private readonly floats: Float32Array,
+    private readonly scratch: number,
+    private readonly handles: readonly WorkerHandle[],
+  ) {}
+
+  /** Starts `workers` workers; `scratch` is the main thread's gemm scratch. */
+  static async start(
+    wasm: KernelExports, heap: WasmHeap, module: WebAssembly.Module, workers: number, scratch: number, spawn: SpawnWorker, spinMicros: number,
+  ): Promise<GemmPool> {
+    const mailbox = heap.alloc(MAILBOX_INTS * 4);
+    const ints = new Int32Array(heap.memory.buffer, mailbox, MAILBOX_INTS);
+    const floats = new Float32Array(heap.memory.buffer, mailbox, MAILBOX_INTS);
+    ints.fill(0);
+    const scratchBytes = wasm.gemmScratchBytes();
+    const inits: WorkerInit[] = [];
+    for (let w = 0; w < workers; w++) inits.push({ module, memory: heap.memory, mailbox, scratch: heap.alloc(scratchBytes), spinMicros });
+    const handles = await Promise.all(inits.map(spawn));
+    return new GemmPool(wasm, ints, floats, scratch, handles);
+  }
+
+  get workers(): number {
+    return this.handles.length;
+  }
+
+  /** Computes the product, its blocks shared between this thread and the workers. */
+  run(args: GemmArgs, split: Split): void {
+    const { ints, floats } = this;
+    const g = ARGS;
+    ints[g] = args.a;
+    ints[g + 1] = args.b;
+    ints[g + 2] = args.c;
+    ints[g + 3] = args.m;
+    ints[g + 4] = args.n;
+    ints[g + 5] = args.k;
+    ints[g + 6] = args.transA ? 1 : 0;
+    ints[g + 7] = args.transB ? 1 : 0;
+    floats[g + 8] = args.alpha;
+    floats[g + 9] = args.beta;
+    this.post(OP_GEMM, split);
+  }
+
+  /** dst[b, :] = src[rows[b], :] (byte offsets; rows: int32), the rows shared out in `blocks` blocks. */
+  gather(src: number, rows: number, dst: number, count: number, rowBytes: number, blocks: number): void {
+    const { ints } = this;
+    const g = ARGS;
+    ints[g] = src;
+    ints[g + 1] = rows;
+    ints[g + 2] = dst;
+    ints[g + 3] = count;
+    ints[g + 4] = rowBytes;
+    const step = Math.ceil(count / blocks);
+    this.post(OP_GATHER, { columns: false, step, blocks: Math.ceil(count / step) });
+  }
+
+  /** Posts the task whose arguments are written, works on it, returns when every block is done. */
+  private post(op: number, split: Split): void {
+    if (this.closed) throw new Error('GemmPool: used after close()');
+    const { ints, floats } = this;
+    const seq = (this.seq = (this.seq + 1) | 0);
+    ints[OP] = op;
+    ints[SPLIT_COLUMNS] = split.columns ? 1 : 0;
+    ints[STEP] = split.step;
+    ints[BLOCKS] = split.blocks;
+    Atomics.store(ints, DONE, 0);
+    Atomics.store(ints, NEXT, firstClaim(seq));
+    Atomics.store(ints, SEQ, seq);
+    Atomics.notify(ints, SEQ);
+    workOnTask(this.wasm, ints, floats, seq, this.scratch);
+    let done = Atomics.load(ints, DONE);
+    while (done < split.blocks) done = waitWhileEqual(ints, DONE, done, MAIN_SPIN_MICROS, this.mainMayBlock);
+  }
+
+  /** Tells every worker to exit and terminates it. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.ints, OP, OP_EXIT);
+    Atomics.add(this.ints, SEQ, 1);
+    Atomics.notify(this.ints, SEQ);
+    await Promise.all(this.handles.map((handle) => handle.terminate()));
+  }
+}

@@ -1,0 +1,145 @@
+// GEMM on every backend against an independent float64 reference: C = alpha·op(A)·op(B) + beta·C
+// on edge shapes, sizes that are not multiples of the 4×8 tile, all four transpose
+// combinations, alpha/beta; with the data in the backend's memory and outside it.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { gemmJs } from '../src/tensor/kernels/js.js';
+import { backendsUnderTest, randomFill, type Backend } from './helpers/kernels-backends.js';
+
+const SHAPES: [m: number, k: number, n: number][] = [
+  [1, 1, 1],
+  [7, 13, 5],
+  [100, 784, 50],
+  [33, 65, 17],
+  [5, 300, 3],
+  [9, 2, 41],
+  [130, 10, 12],
+  [4, 1100, 8],
+];
+const TRANSPOSES = [
+  { transA: false, transB: false },
+  { transA: true, transB: false },
+  { transA: false, transB: true },
+  { transA: true, transB: true },
+];
+const SCALES = [
+  { alpha: 1, beta: 0 },
+  { alpha: 0.5, beta: 2 },
+  { alpha: -1, beta: 1 },
+];
+
+/** op(A)·op(B) in float64, with Σ|a||b| per element for the error bound. */
+function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean) {
+  const product = new Float64Array(m * n);
+  const magnitude = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      let abs = 0;
+      for (let p = 0; p < k; p++) {
+        const term = a[transA ? p * m + i : i * k + p]! * b[transB ? j * k + p : p * n + j]!;
+        sum += term;
+        abs += Math.abs(term);
+      }
+      product[i * n + j] = sum;
+      magnitude[i * n + j] = abs;
+    }
+  }
+  return { product, magnitude };
+}
+
+function checkGemm(backend: Backend, m: number, k: number, n: number, inPlace: boolean, seed: number): void {
+  const make = (length: number): Float32Array => (inPlace ? backend.float32(length) : new Float32Array(length));
+  const a = make(m * k);
+  const b = make(k * n);
+  randomFill(a, seed);
+  randomFill(b, seed + 1);
+  const c0 = new Float32Array(m * n);
+  randomFill(c0, seed + 2);
+  for (const { transA, transB } of TRANSPOSES) {
+    const { product, magnitude } = reference(a, b, m, k, n, transA, transB);
+    for (const { alpha, beta } of SCALES) {
+      const c = make(m * n);
+      c.set(c0);
+      backend.kernels.gemm(a, b, c, m, n, k, { transA, transB, alpha, beta });
+      for (let i = 0; i < m * n; i++) {
+        const expected = alpha * product[i]! + beta * c0[i]!;
+        // float32 dot products: error ≤ (k + 2)·u·(|alpha|·Σ|a||b| + |beta·c|), u = 2⁻²⁴
+        const bound = (k + 2) * 2 ** -24 * (Math.abs(alpha) * magnitude[i]! + Math.abs(beta * c0[i]!)) + 1e-30;
+        const error = Math.abs(c[i]! - expected);
+        if (!(error <= bound)) {
+          assert.fail(`${backend.label} ${m}×${k}×${n} transA=${transA} transB=${transB} alpha=${alpha} beta=${beta}: C[${i}] = ${c[i]}, expected ${expected} (bound ${bound})`);
+        }
+      }
+    }
+  }
+}
+
+describe('gemm on every backend', () => {
+  let backends: Backend[] = [];
+  let close = async (): Promise<void> => {};
+  before(async () => ({ backends, close } = await backendsUnderTest()));
+  after(() => close());
+
+  it('matches float64 on edge and odd shapes, every transpose, alpha and beta (data in the backend memory)', () => {
+    for (const backend of backends) for (const [m, k, n] of SHAPES) checkGemm(backend, m, k, n, true, m + k + n);
+  });
+
+  it('matches float64 when the data lives outside the backend memory (copied in and out)', () => {
+    for (const backend of backends) for (const [m, k, n] of SHAPES.slice(0, 4)) checkGemm(backend, m, k, n, false, 7 * m + k);
+  });
+
+  it('beta = 0 overwrites C, NaN included; k = 0 gives beta·C', () => {
+    for (const backend of backends) {
+      const a = backend.float32(6);
+      const b = backend.float32(6);
+      a.fill(1);
+      b.fill(2);
+      const c = backend.float32(4);
+      c.fill(NaN);
+      backend.kernels.gemm(a, b, c, 2, 2, 3, { beta: 0 });
+      assert.deepEqual([...c], [6, 6, 6, 6], backend.label);
+      c.fill(3);
+      backend.kernels.gemm(a, b, c, 2, 2, 0, { beta: 0.5 });
+      assert.deepEqual([...c], [1.5, 1.5, 1.5, 1.5], backend.label);
+    }
+  });
+
+  it('agrees with the portable kernel on the large evaluation shape (split over threads)', () => {
+    const m = 2000, k = 784, n = 50;
+    for (const backend of backends.slice(1)) {
+      const a = backend.float32(m * k);
+      const b = backend.float32(k * n);
+      randomFill(a, 11);
+      randomFill(b, 12);
+      const c = backend.float32(m * n);
+      backend.kernels.gemm(a, b, c, m, n, k);
+      const expected = new Float64Array(m * n);
+      gemmJs(Float64Array.from(a), Float64Array.from(b), expected, m, n, k);
+      let worst = 0;
+      for (let i = 0; i < m * n; i++) worst = Math.max(worst, Math.abs(c[i]! - expected[i]!));
+      assert.ok(worst < 1e-4, `${backend.label}: largest difference ${worst}`);
+    }
+  });
+
+  it('hands float64 to the portable kernel: the same bits', () => {
+    for (const backend of backends) {
+      const a = new Float64Array(7 * 13);
+      const b = new Float64Array(13 * 5);
+      randomFill(a, 3);
+      randomFill(b, 4);
+      const c = new Float64Array(35);
+      const expected = new Float64Array(35);
+      backend.kernels.gemm(a, b, c, 7, 5, 13, { transB: false });
+      gemmJs(a, b, expected, 7, 5, 13);
+      assert.deepEqual(c, expected, backend.label);
+    }
+  });
+
+  it('rejects arrays shorter than the shape says (wasm would read foreign memory)', () => {
+    for (const backend of backends.slice(1)) {
+      assert.throws(() => backend.kernels.gemm(backend.float32(5), backend.float32(6), backend.float32(4), 2, 2, 3), /gemm: A holds 5 values, needs 6/);
+    }
+  });
+});

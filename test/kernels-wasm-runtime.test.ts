@@ -1,0 +1,171 @@
+// The machinery around the wasm kernels: the memory allocator, the choice of build (the
+// fallback chain relaxed SIMD → SIMD → portable JS), and the worker pool's manners: idle
+// workers sleep, and they never keep the process alive.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../src/errors.js';
+import { loadWasmKernels, useBackend } from '../src/tensor/kernels/select.js';
+import { WasmHeap } from '../src/tensor/kernels/wasm/heap.js';
+import { chooseVariant } from '../src/tensor/kernels/wasm/runtime.js';
+import { SplitPolicy } from '../src/tensor/kernels/wasm/split-policy.js';
+
+const selectModule = fileURLToPath(new URL('../src/tensor/kernels/select.js', import.meta.url));
+
+/** Runs an ES module snippet in a fresh node; returns its stdout. */
+function runNode(code: string, flags: string[] = []): string {
+  return execFileSync(process.execPath, [...flags, '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 20000 });
+}
+
+describe('WasmHeap', () => {
+  const heapOf = (pages = 1): WasmHeap => new WasmHeap(new WebAssembly.Memory({ initial: pages, maximum: 1000, shared: true }), 100);
+
+  it('hands out aligned blocks, reuses and merges freed ones, lowers the top', () => {
+    const heap = heapOf();
+    const a = heap.alloc(10);
+    const b = heap.alloc(100);
+    const c = heap.alloc(64);
+    assert.equal(a % 64, 0);
+    assert.ok(a >= 100 && b >= a + 64 && c >= b + 128);
+    heap.release(b);
+    heap.release(a);
+    assert.equal(heap.alloc(150), a, 'a and b merged into one free block');
+    const top = heap.highWater;
+    heap.release(c);
+    assert.equal(heap.highWater, c, 'freeing the last block lowers the top');
+    assert.ok(heap.highWater < top);
+    assert.throws(() => heap.release(c), /not an allocated block/);
+  });
+
+  it('grows the memory; views made before growth stay valid and are recognized', () => {
+    const heap = heapOf();
+    const early = heap.float32Array(100);
+    early[99] = 7;
+    const big = heap.float32Array(5_000_000);
+    assert.ok(heap.memory.buffer.byteLength >= 20_000_000);
+    assert.equal(early[99], 7);
+    assert.equal(heap.offsetOf(early), early.byteOffset);
+    assert.equal(heap.offsetOf(big.subarray(10)), big.byteOffset + 40);
+    assert.equal(heap.offsetOf(new Float32Array(4)), -1);
+  });
+
+  it('zeroes reused memory', () => {
+    const heap = heapOf();
+    const start = heap.alloc(256);
+    heap.bytes.fill(9, start, start + 256);
+    heap.release(start);
+    const view = heap.float32Array(64);
+    assert.equal(view.byteOffset, start);
+    assert.ok(view.every((v) => v === 0));
+  });
+});
+
+describe('choosing the build', () => {
+  it('falls back from relaxed SIMD to SIMD to none', () => {
+    assert.equal(chooseVariant({ simd: true, relaxedSimd: true, sharedMemory: true }), 'relaxed-simd');
+    assert.equal(chooseVariant({ simd: true, relaxedSimd: false, sharedMemory: true }), 'simd');
+    assert.equal(chooseVariant({ simd: true, relaxedSimd: true, sharedMemory: false }, 'simd'), 'simd');
+    assert.equal(chooseVariant({ simd: true, relaxedSimd: false, sharedMemory: true }, 'relaxed-simd'), undefined);
+    assert.equal(chooseVariant({ simd: false, relaxedSimd: false, sharedMemory: true }), undefined);
+  });
+
+  it('runs the plain SIMD build when the engine has no relaxed SIMD', () => {
+    const out = runNode(`
+      import { loadWasmKernels } from ${JSON.stringify(selectModule)};
+      import { detectWasmFeatures } from ${JSON.stringify(selectModule.replace('select.js', 'wasm/features.js'))};
+      const backend = await loadWasmKernels({ threads: 1, enableRelaxedSimd: false });
+      const c = new Float32Array(1);
+      backend.gemm(Float32Array.of(2, 3), Float32Array.of(4, 5), c, 1, 1, 2);
+      console.log(JSON.stringify({ variant: backend.variant, relaxed: detectWasmFeatures().relaxedSimd, c: c[0] }));`);
+    const { variant, relaxed, c } = JSON.parse(out) as { variant: string; relaxed: boolean; c: number };
+    assert.equal(variant, relaxed ? 'relaxed-simd' : 'simd');
+    assert.equal(c, 23);
+  });
+
+  it('falls back to the portable kernels without WebAssembly, saying why', () => {
+    const out = runNode(
+      `import { useBestBackend, describeBackend } from ${JSON.stringify(selectModule)};
+       const best = await useBestBackend();
+       console.log(describeBackend(best.kernels) + ' | ' + best.fallbackReason);`,
+      ['--jitless'],
+    );
+    assert.match(out, /^js \| WebAssembly SIMD is not supported/);
+  });
+
+  it('rejects a bad thread count as bad input', async () => {
+    await assert.rejects(useBackend('wasm', { threads: 0 }), InputError);
+    await assert.rejects(useBackend('wasm', { threads: 1.5 }), /--threads must be a positive integer, got 1.5/);
+  });
+});
+
+describe('split policy', () => {
+  /** Runs `calls` products of 1e7 flops that take `split` / `single` seconds; counts the splits. */
+  function splits(policy: SplitPolicy, calls: number, split: number, single: number): number {
+    let count = 0;
+    for (let i = 0; i < calls; i++) {
+      const share = policy.shouldSplit(1e7);
+      policy.record(1e7, share, share ? split : single);
+      if (share) count++;
+    }
+    return count;
+  }
+
+  it('times both ways, keeps the faster, still tries the other now and then, and follows a change', () => {
+    const policy = new SplitPolicy();
+    assert.equal(splits(policy, 320, 1e-4, 2e-4), 320 - 1 - 10, 'split pays: one thread only on its first try and every 32nd call');
+    const afterChange = splits(policy, 640, 4e-4, 2e-4);
+    assert.ok(afterChange < 40, `the machine got busy: splitting should stop, split ${afterChange} of 640`);
+    assert.ok(afterChange >= 20, 'but it keeps trying');
+    assert.equal(splits(new SplitPolicy(), 1, 1, 1), 1, 'an untimed size is tried split first');
+    const other = new SplitPolicy();
+    splits(other, 100, 1e-4, 2e-4);
+    assert.equal(other.shouldSplit(1e9), true, 'each size class learns on its own');
+  });
+});
+
+describe('worker pool', () => {
+  it('idle workers sleep instead of polling', async () => {
+    const backend = await loadWasmKernels({ threads: 2 });
+    try {
+      backend.minParallelFlops = 0;
+      backend.adaptiveSplit = false;
+      const a = backend.float32Array!(200 * 300);
+      const b = backend.float32Array!(300 * 40);
+      backend.gemm(a, b, backend.float32Array!(200 * 40), 200, 40, 300);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const before = process.cpuUsage();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const used = process.cpuUsage(before);
+      const ms = (used.user + used.system) / 1000;
+      assert.ok(ms < 100, `the process used ${ms.toFixed(0)} ms of CPU in 500 ms of idleness`);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('never keeps the process alive, and close() stops it', () => {
+    const code = `
+      import { useBackend, closeBackends } from ${JSON.stringify(selectModule)};
+      const backend = await useBackend('wasm', { threads: 2 });
+      backend.minParallelFlops = 0;
+      backend.adaptiveSplit = false;
+      const c = backend.float32Array(64 * 64);
+      backend.gemm(backend.float32Array(64 * 64).fill(1), backend.float32Array(64 * 64).fill(1), c, 64, 64, 64);
+      if (process.argv.includes('close')) await closeBackends();
+      console.log(c[0]);`;
+    const started = Date.now();
+    assert.equal(runNode(code).trim(), '64');
+    assert.equal(runNode(code.replace("process.argv.includes('close')", 'true')).trim(), '64');
+    assert.ok(Date.now() - started < 15000);
+  });
+
+  it('refuses work after close()', async () => {
+    const backend = await loadWasmKernels({ threads: 2 });
+    backend.minParallelFlops = 0;
+      backend.adaptiveSplit = false;
+    await backend.close();
+    assert.throws(() => backend.gemm(backend.float32Array!(4), backend.float32Array!(4), backend.float32Array!(4), 2, 2, 2), /after close/);
+  });
+});
