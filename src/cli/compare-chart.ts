@@ -1,7 +1,7 @@
 // The one chart of a comparison: every run's loss per iteration, smoothed, in one PNG.
 
 import { join } from 'node:path';
-import { writeFileAtomic } from '../report/atomic-write.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { curvesChart, type NamedSeries } from '../report/curves-chart.js';
 import { renderPng } from '../report/render.js';
 
@@ -23,6 +23,6 @@ export async function writeComparisonChart(out: string, series: NamedSeries[], l
     }),
   );
   const path = join(out, COMPARISON_PNG);
-  await writeFileAtomic(path, png);
+  writeFileAtomic(path, png);
   return path;
 }
