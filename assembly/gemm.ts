@@ -3,8 +3,9 @@
 //
 // Blocking (one thread): columns of C in blocks of NC, k in blocks of at most KC. For each
 // (column block, k block), op(B) is packed into panels of 8 columns (row p of a panel =
-// 8 consecutive floats), used by every 4 rows of C; A is read in place (packing it did
-// not pay: with n = 50 a row of A meets only 7 panels). The 4×8 micro-tile keeps its 8
+// 8 consecutive floats), used by every 4 rows of C, unless C has so few rows that a
+// row-major B is better read in place; A is read in place (packing it did not pay: with
+// n = 50 a row of A meets only 7 panels). The 4×8 micro-tile keeps its 8
 // f32x4 accumulators in registers across the k block: per p, 2 loads of B, 4 splatted
 // loads of A, 8 multiply-adds.
 
@@ -14,6 +15,7 @@ const MR: i32 = 4;
 const NR: i32 = 8;
 const KC: i32 = 512;
 const NC: i32 = 512;
+const DIRECT_B_MAX_ROWS: i32 = 128;
 
 /** Bytes of scratch one gemm call needs: a packed B block and a tile buffer. */
 export function gemmScratchBytes(): i32 {
@@ -34,13 +36,16 @@ export function gemm(
   // Equal k blocks (784 → 4 × 196, not 3 × 256 + 16): no short, inefficient last block.
   const kBlocks = (k + KC - 1) / KC;
   const kcMax = (k + kBlocks - 1) / kBlocks;
+  // Few rows of C reuse a packed panel of B too rarely to repay packing it: read the
+  // full 8-column panels of a row-major B in place (the last, partial one is packed).
+  const direct = !transB && i1 - i0 <= DIRECT_B_MAX_ROWS;
   for (let jc = j0; jc < j1; jc += NC) {
     const nc = min(NC, j1 - jc);
     for (let pc = 0; pc < k; pc += kcMax) {
       const kc = min(kcMax, k - pc);
       // NOTE: beta applies once, on the first k block; later blocks accumulate (beta = 1).
       const cb: f32 = pc == 0 ? beta : 1;
-      packB(b, n, k, transB, pc, kc, jc, nc, packedB);
+      packB(b, n, k, transB, direct, pc, kc, jc, nc, packedB);
       for (let ic = i0; ic < i1; ic += MR) {
         const mr = min(MR, i1 - ic);
         // op(A)[i, p] sits at a + i·rowStep + p·colStep; rows past mr repeat the last
@@ -54,10 +59,12 @@ export function gemm(
         const cRow = c + <usize>((ic * n + jc) * 4);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const bp = packedB + <usize>(jr * kc * 4);
+          const inPlace = direct && nr == NR;
+          const bp = inPlace ? b + <usize>((pc * n + jc + jr) * 4) : packedB + <usize>(jr * kc * 4);
+          const bStep = inPlace ? <usize>(n * 4) : <usize>(NR * 4);
           const cp = cRow + <usize>(jr * 4);
-          if (nr > 4) tile8(a0, a1, a2, a3, colStep, bp, kc, cp, n, alpha, cb, mr, nr, tmp);
-          else tile4(a0, a1, a2, a3, colStep, bp, kc, cp, n, alpha, cb, mr, nr, tmp);
+          if (nr > 4) tile8(a0, a1, a2, a3, colStep, bp, bStep, kc, cp, n, alpha, cb, mr, nr, tmp);
+          else tile4(a0, a1, a2, a3, colStep, bp, bStep, kc, cp, n, alpha, cb, mr, nr, tmp);
         }
       }
     }
@@ -75,12 +82,16 @@ function scaleBlock(c: usize, n: i32, beta: f32, i0: i32, i1: i32, j0: i32, j1: 
   }
 }
 
-/** Packs op(B)[pc .. pc+kc, jc .. jc+nc] into 8-column panels, zero beyond nc. */
-function packB(b: usize, n: i32, k: i32, transB: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
+/**
+ * Packs op(B)[pc .. pc+kc, jc .. jc+nc] into 8-column panels, zero beyond nc; with
+ * `partialOnly`, only a last panel of fewer than 8 columns (the others are read in place).
+ */
+function packB(b: usize, n: i32, k: i32, transB: i32, partialOnly: bool, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
   for (let jr = 0; jr < nc; jr += NR) {
     const j = jc + jr;
     const nr = min(NR, nc - jr);
     const d0 = dst + <usize>(jr * kc * 4);
+    if (partialOnly && nr == NR) continue;
     if (!transB) {
       // op(B)[p, j] = B[p, j] at b + (p·n + j)·4: rows of the panel are contiguous in B.
       const stride = <usize>(n * 4);
@@ -165,7 +176,7 @@ function updateEdge(tmp: usize, cp: usize, ldc: i32, alpha: f32, cb: f32, mr: i3
 /** 4×8 tile of C from a packed A panel (4 floats per p) and a packed B panel (8 per p). */
 // @ts-ignore: decorator
 @inline
-function tile8(a0: usize, a1: usize, a2: usize, a3: usize, colStep: usize, bp: usize, kc: i32, cp: usize, ldc: i32, alpha: f32, cb: f32, mr: i32, nr: i32, tmp: usize): void {
+function tile8(a0: usize, a1: usize, a2: usize, a3: usize, colStep: usize, bp: usize, bStep: usize, kc: i32, cp: usize, ldc: i32, alpha: f32, cb: f32, mr: i32, nr: i32, tmp: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -189,7 +200,7 @@ function tile8(a0: usize, a1: usize, a2: usize, a3: usize, colStep: usize, bp: u
     a1 += colStep;
     a2 += colStep;
     a3 += colStep;
-    bp += 32;
+    bp += bStep;
   }
   if (mr == MR && nr == NR) {
     const va = f32x4.splat(alpha);
@@ -218,7 +229,7 @@ function tile8(a0: usize, a1: usize, a2: usize, a3: usize, colStep: usize, bp: u
 /** 4×4 tile: the last panel when at most 4 columns remain (half the work of a 4×8). */
 // @ts-ignore: decorator
 @inline
-function tile4(a0: usize, a1: usize, a2: usize, a3: usize, colStep: usize, bp: usize, kc: i32, cp: usize, ldc: i32, alpha: f32, cb: f32, mr: i32, nr: i32, tmp: usize): void {
+function tile4(a0: usize, a1: usize, a2: usize, a3: usize, colStep: usize, bp: usize, bStep: usize, kc: i32, cp: usize, ldc: i32, alpha: f32, cb: f32, mr: i32, nr: i32, tmp: usize): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(bp);
@@ -230,7 +241,7 @@ function tile4(a0: usize, a1: usize, a2: usize, a3: usize, colStep: usize, bp: u
     a1 += colStep;
     a2 += colStep;
     a3 += colStep;
-    bp += 32;
+    bp += bStep;
   }
   if (mr == MR && nr == 4) {
     const va = f32x4.splat(alpha);

@@ -1,14 +1,15 @@
 // Worker threads that share the kernels' memory and take blocks of a large GEMM or of a
-// minibatch gather (see control.ts for the protocol). Waking a sleeping worker costs tens of µs, so the backend
-// posts only products large enough to gain; the main thread works on the blocks too.
+// minibatch gather (see control.ts for the protocol); the main thread works on the blocks
+// too. Waking a sleeping worker costs tens of µs, so the backend posts only tasks large
+// enough to gain (see split-policy.ts).
 
 import {
   ARGS, BLOCKS, canBlock, DONE, firstClaim, MAILBOX_INTS, NEXT, OP, OP_EXIT, OP_GATHER, OP_GEMM, SEQ, SPLIT_COLUMNS, STEP,
   waitWhileEqual, type WorkerInit,
 } from './control.js';
 import type { KernelExports } from './exports.js';
-import { workOnTask } from './tasks.js';
 import type { WasmHeap } from './heap.js';
+import { workOnTask } from './tasks.js';
 
 /**
  * The main thread, its blocks done, polls this long for the workers' before sleeping: long
