@@ -101,27 +101,39 @@ describe('choosing the build', () => {
 });
 
 describe('split policy', () => {
-  /** Runs `calls` products of 1e7 flops that take `split` / `single` seconds; counts the splits. */
-  function splits(policy: SplitPolicy, calls: number, split: number, single: number): number {
+  /** Runs `calls` tasks of 1e7 flops timed by `seconds(split, call)`; counts the splits. */
+  function splits(policy: SplitPolicy, calls: number, seconds: (split: boolean, call: number) => number): number {
     let count = 0;
     for (let i = 0; i < calls; i++) {
       const share = policy.shouldSplit(1e7);
-      policy.record(1e7, share, share ? split : single);
+      policy.record(1e7, share, seconds(share, i));
       if (share) count++;
     }
     return count;
   }
 
-  it('times both ways, keeps the faster, still tries the other now and then, and follows a change', () => {
+  it('times both ways, keeps the faster, tries the other every 16th call, and follows a change', () => {
     const policy = new SplitPolicy();
-    assert.equal(splits(policy, 320, 1e-4, 2e-4), 320 - 1 - 10, 'split pays: one thread only on its first try and every 32nd call');
-    const afterChange = splits(policy, 640, 4e-4, 2e-4);
-    assert.ok(afterChange < 40, `the machine got busy: splitting should stop, split ${afterChange} of 640`);
-    assert.ok(afterChange >= 20, 'but it keeps trying');
-    assert.equal(splits(new SplitPolicy(), 1, 1, 1), 1, 'an untimed size is tried split first');
-    const other = new SplitPolicy();
-    splits(other, 100, 1e-4, 2e-4);
-    assert.equal(other.shouldSplit(1e9), true, 'each size class learns on its own');
+    const quiet = (split: boolean): number => (split ? 1e-4 : 2e-4);
+    // 3 tries each way first, then one thread only on calls 16, 32, … 320
+    assert.equal(splits(policy, 320, quiet), 320 - 3 - 20);
+    const busy = (split: boolean): number => (split ? 4e-4 : 2e-4);
+    const afterChange = splits(policy, 640, busy);
+    assert.ok(afterChange >= 640 / 16 && afterChange < 640 / 16 + 5, `the machine got busy: split ${afterChange} of 640`);
+  });
+
+  it('is not fooled by a slow first call (warm-up) or a preemption', () => {
+    const policy = new SplitPolicy();
+    const spiky = (split: boolean, call: number): number => (call === 0 || call === 50 ? 1 : split ? 1e-4 : 2e-4);
+    assert.ok(splits(policy, 100, spiky) > 85);
+    assert.equal(policy.shouldSplit(1e7), true);
+  });
+
+  it('learns each size class on its own', () => {
+    const policy = new SplitPolicy();
+    splits(policy, 100, (split) => (split ? 4e-4 : 2e-4));
+    assert.equal(policy.shouldSplit(1e7), false);
+    assert.equal(policy.shouldSplit(1e9), true, 'an untimed size is tried split first');
   });
 });
 

@@ -1,45 +1,50 @@
-// Whether to split a product over the threads, learned from the clock. Splitting pays
-// on an idle machine; when other processes hold the cores, a worker may be descheduled
-// mid-block and the product then takes longer than on one thread. So for each size class
-// (a power of two of flops) the backend times both ways and uses the faster, trying the
-// other one every EXPLORE_EVERY-th call to notice when the machine changes.
+// Whether to split a task over the threads, learned from the clock. Splitting pays on an
+// idle machine; when other processes hold the cores, a worker may be descheduled in the
+// middle of its block, and the task then takes longer than on one thread. So for each size
+// class (a power of two of flops, or bytes) the backend times both ways and uses the
+// faster: the median of the last few timings of each, robust to a warm-up call or a
+// preemption; the other way is tried again every EXPLORE_EVERY-th call.
 
-const EXPLORE_EVERY = 32;
-/** Weight of the newest timing in the running average. */
-const SMOOTHING = 0.25;
+const EXPLORE_EVERY = 16;
+/** Timings kept per way; each way is tried this many times before the first choice. */
+const SAMPLES = 5;
+const FIRST_SAMPLES = 3;
 
 interface SizeClass {
   calls: number;
-  /** Running average of seconds per flop, split and on one thread (NaN: not timed yet). */
-  split: number;
-  single: number;
+  /** Recent seconds per unit of work, split and on one thread (ring buffers). */
+  split: number[];
+  single: number[];
 }
 
 export class SplitPolicy {
   private readonly classes = new Map<number, SizeClass>();
 
-  /** Whether to split a product of `flops` flops this time. */
-  shouldSplit(flops: number): boolean {
-    const size = this.classOf(flops);
+  /** Whether to split a task of `work` units (flops, bytes) this time. */
+  shouldSplit(work: number): boolean {
+    const size = this.classOf(work);
     size.calls++;
-    if (Number.isNaN(size.split)) return true;
-    if (Number.isNaN(size.single)) return false;
-    const splitIsFaster = size.split <= size.single;
+    if (size.split.length < FIRST_SAMPLES || size.single.length < FIRST_SAMPLES) return size.split.length <= size.single.length;
+    const splitIsFaster = median(size.split) <= median(size.single);
     return size.calls % EXPLORE_EVERY === 0 ? !splitIsFaster : splitIsFaster;
   }
 
-  record(flops: number, split: boolean, seconds: number): void {
-    const size = this.classOf(flops);
-    const perFlop = seconds / flops;
-    const key = split ? 'split' : 'single';
-    const old = size[key];
-    size[key] = Number.isNaN(old) ? perFlop : old + SMOOTHING * (perFlop - old);
+  record(work: number, split: boolean, seconds: number): void {
+    const size = this.classOf(work);
+    const ring = split ? size.split : size.single;
+    if (ring.length === SAMPLES) ring.shift();
+    ring.push(seconds / work);
   }
 
-  private classOf(flops: number): SizeClass {
-    const key = Math.round(Math.log2(flops));
+  private classOf(work: number): SizeClass {
+    const key = Math.round(Math.log2(work));
     let size = this.classes.get(key);
-    if (!size) this.classes.set(key, (size = { calls: 0, split: NaN, single: NaN }));
+    if (!size) this.classes.set(key, (size = { calls: 0, split: [], single: [] }));
     return size;
   }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
 }
