@@ -26,10 +26,12 @@ function naiveConv(x: Float64Array, N: number, g: ConvGeometry, W: Float64Array,
 }
 
 const cases = [
-  { name: '3×3, stride 1, pad 0', C: 2, H: 5, W: 6, F: 3, S: 1, P: 0 },
-  { name: '3×3, stride 2, pad 1', C: 3, H: 7, W: 6, F: 3, S: 2, P: 1 },
-  { name: '5×5, stride 1, pad 2', C: 1, H: 6, W: 6, F: 5, S: 1, P: 2 },
-  { name: '2×2, stride 3, pad 1 (windows skip pixels)', C: 2, H: 8, W: 7, F: 2, S: 3, P: 1 },
+  { name: '3×3, stride 1, pad 0', C: 2, H: 5, W: 6, FH: 3, FW: 3, S: 1, P: 0 },
+  { name: '3×3, stride 2, pad 1', C: 3, H: 7, W: 6, FH: 3, FW: 3, S: 2, P: 1 },
+  { name: '5×5, stride 1, pad 2 (same size: block copies)', C: 1, H: 6, W: 6, FH: 5, FW: 5, S: 1, P: 2 },
+  { name: '3×3, stride 1, pad 1, 3 channels of 5×7 (same size: block copies)', C: 3, H: 5, W: 7, FH: 3, FW: 3, S: 1, P: 1 },
+  { name: '5×3, stride 1, pad 1 (same width, fewer rows: block copies)', C: 2, H: 6, W: 5, FH: 5, FW: 3, S: 1, P: 1 },
+  { name: '2×2, stride 3, pad 1 (windows skip pixels)', C: 2, H: 8, W: 7, FH: 2, FW: 2, S: 3, P: 1 },
 ];
 
 for (const c of cases) {
@@ -37,12 +39,12 @@ for (const c of cases) {
     const rng = new Rng(7);
     const N = 2;
     const FN = 4;
-    const g = convGeometry({ channels: c.C, height: c.H, width: c.W }, { height: c.F, width: c.F }, c.S, c.P);
+    const g = convGeometry({ channels: c.C, height: c.H, width: c.W }, { height: c.FH, width: c.FW }, c.S, c.P);
     const x = Float64Array.from({ length: N * c.C * c.H * c.W }, () => rng.normal());
-    const W = Float64Array.from({ length: FN * c.C * c.F * c.F }, () => rng.normal());
+    const W = Float64Array.from({ length: FN * c.C * c.FH * c.FW }, () => rng.normal());
     const positions = g.outHeight * g.outWidth;
     const columns = N * positions;
-    const width = c.C * c.F * c.F;
+    const width = c.C * c.FH * c.FW;
     const col = Float64Array.from({ length: width * columns }, () => Number.NaN); // im2col must write every entry
     im2col(x, N, g, col);
     const expected = naiveConv(x, N, g, W, FN);
@@ -59,9 +61,9 @@ for (const c of cases) {
   test(`col2im is the adjoint of im2col (⟨im2col x, c⟩ = ⟨x, col2im c⟩): ${c.name}`, () => {
     const rng = new Rng(11);
     const N = 2;
-    const g = convGeometry({ channels: c.C, height: c.H, width: c.W }, { height: c.F, width: c.F }, c.S, c.P);
+    const g = convGeometry({ channels: c.C, height: c.H, width: c.W }, { height: c.FH, width: c.FW }, c.S, c.P);
     const x = Float64Array.from({ length: N * c.C * c.H * c.W }, () => rng.normal());
-    const colSize = N * g.outHeight * g.outWidth * c.C * c.F * c.F;
+    const colSize = N * g.outHeight * g.outWidth * c.C * c.FH * c.FW;
     const col = Float64Array.from({ length: colSize }, () => rng.normal());
     const imX = new Float64Array(colSize);
     im2col(x, N, g, imX);

@@ -7,9 +7,11 @@ import { test } from 'node:test';
 import { BatchNorm } from '../src/layers/batch-norm.js';
 import { Convolution } from '../src/layers/convolution.js';
 import { Pooling } from '../src/layers/pooling.js';
+import { kernels, setKernels } from '../src/tensor/kernels/kernels.js';
 import { Rng } from '../src/tensor/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { randomTensor } from './helpers/grad.js';
+import { backendsUnderTest } from './helpers/kernels-backends.js';
 
 const NUMPY = `
 import json, sys
@@ -76,13 +78,34 @@ test('conv (strides, pads) → max pool (strides, pads) → batch norm (training
   });
 });
 
-test('float32 convolution stays within float32 rounding of the float64 one', () => {
+test('float32 convolution on every backend (js, wasm builds and threads) stays within float32 rounding of float64', async () => {
   const rng = new Rng(22);
-  const x = randomTensor([2, 3, 9, 9], rng);
+  const x = randomTensor([3, 3, 9, 9], rng);
   const W = randomTensor([5, 3, 3, 3], rng);
   const b = randomTensor([5], rng);
-  const out64 = new Convolution(W, b, { stride: 2, pad: 1 }).forward(x, true);
-  const out32 = new Convolution(W.as('float32'), b.as('float32'), { stride: 2, pad: 1 }).forward(x.as('float32'), true);
-  assert.equal(out32.dtype, 'float32');
-  for (let i = 0; i < out64.size; i++) assert.ok(Math.abs(out32.data[i]! - out64.data[i]!) < 1e-4);
+  const dout = randomTensor([3, 5, 5, 5], rng);
+  const reference = new Convolution(W, b, { stride: 2, pad: 1 });
+  const out64 = reference.forward(x, true).clone();
+  const dx64 = reference.backward(dout)!.clone();
+  const { backends, close } = await backendsUnderTest();
+  const previous = kernels();
+  try {
+    for (const backend of backends) {
+      setKernels(backend.kernels);
+      const conv = new Convolution(W.as('float32'), b.as('float32'), { stride: 2, pad: 1 });
+      const out32 = conv.forward(x.as('float32'), true);
+      const dx32 = conv.backward(dout.as('float32'))!;
+      assert.equal(out32.dtype, 'float32');
+      const close32 = (name: string, ours: Tensor, want: Tensor) => {
+        for (let i = 0; i < want.size; i++) assert.ok(Math.abs(ours.data[i]! - want.data[i]!) < 1e-4 * Math.max(1, Math.abs(want.data[i]!)), `${backend.label} ${name}[${i}]`);
+      };
+      close32('out', out32, out64);
+      close32('dx', dx32, dx64);
+      close32('dW', conv.W.grad, reference.W.grad);
+      close32('db', conv.b.grad, reference.b.grad);
+    }
+  } finally {
+    setKernels(previous);
+    await close();
+  }
 });

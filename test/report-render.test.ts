@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import type { TopLevelSpec } from 'vega-lite';
-import { writeFileAtomic } from '../src/report/atomic-write.js';
+import { writeFileAtomic } from '../src/files/atomic-write.js';
 import { readPngSize } from '../src/report/png-info.js';
 import { renderPng, renderSvg, renderSvgWithWarnings, RenderError, svgToPng, writePng } from '../src/report/render.js';
 import { baseConfig } from '../src/report/theme.js';
@@ -136,10 +136,10 @@ test('writePng with a failing render creates nothing and keeps the previous file
 test('writeFileAtomic removes its temporary file when the final rename fails', async () => {
   const target = join(dir, 'occupied');
   await mkdir(join(target, 'child'), { recursive: true }); // renaming a file over a non-empty folder fails
-  await assert.rejects(writeFileAtomic(target, new Uint8Array([1, 2, 3])));
+  assert.throws(() => writeFileAtomic(target, new Uint8Array([1, 2, 3])), /occupied: cannot write/);
   assert.deepEqual(await readdir(dir), ['occupied']);
   await rm(target, { recursive: true });
-  await assert.rejects(writeFileAtomic(join(dir, 'missing-folder', 'x.png'), new Uint8Array([1])), { code: 'ENOENT' });
+  assert.throws(() => writeFileAtomic(join(dir, 'missing-folder', 'x.png'), new Uint8Array([1])), /missing-folder\/x\.png: cannot write \(ENOENT/);
 });
 
 test('readPngSize refuses what is not a PNG', () => {

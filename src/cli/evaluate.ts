@@ -6,7 +6,8 @@ import { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { confusionMatrixChart, digitGridPng, renderPng, writeFileAtomic } from '../report/index.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
+import { confusionMatrixChart, digitGridPng, renderPng } from '../report/index.js';
 import { useBackend } from '../tensor/kernels/select.js';
 import { sizeOf } from '../tensor/tensor.js';
 import { evaluate, type EvaluationReport } from '../train/metrics.js';
@@ -63,8 +64,8 @@ export function evaluateCommand(): Command {
     }
     const confusionPath = join(out, CONFUSION_PNG);
     const mistakesPath = mistakesPng ? join(out, MISTAKES_PNG) : undefined;
-    await writeFileAtomic(confusionPath, confusionPng);
-    if (mistakesPng) await writeFileAtomic(mistakesPath!, mistakesPng);
+    writeFileAtomic(confusionPath, confusionPng);
+    if (mistakesPng) writeFileAtomic(mistakesPath!, mistakesPng);
 
     if (options.json) {
       console.log(JSON.stringify({ model: modelPath, data: data.source, ...report, files: { confusion: confusionPath, mistakes: mistakesPath ?? null } }, null, 2));

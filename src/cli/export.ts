@@ -2,7 +2,7 @@
 
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
-import { writeFileAtomic } from '../io/model-files-node.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { exportOnnx } from '../io/onnx.js';
 import { loadModelArgument } from './model-input.js';
 

@@ -1,18 +1,7 @@
-// Writing outputs safely: a file appears whole or not at all (temp file, then rename).
+// Run folders: a fresh timestamped folder per run, and whether a run made its folder.
 
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { join, dirname, basename } from 'node:path';
-
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temp, data);
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** runs/2026-11-28T09-30-00 (with -2, -3 … if taken). */
 export function newRunFolder(root = 'runs', date = new Date()): string {

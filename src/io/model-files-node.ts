@@ -1,31 +1,12 @@
 // Node-only: model files on disk. Writes go to a temporary file in the same folder, then
 // rename over the target, so a crash or a kill leaves the old file or the new one, never half.
 
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { InputError } from '../errors.js';
 import type { SpecNet } from '../nets/spec.js';
 import { loadModelFile, saveModel, type LoadedModel, type LoadOptions, type ModelInfo } from './model-file.js';
 import { decodeTrainingState, encodeTrainingState, type TrainingState } from './training-state.js';
-
-/** Writes `bytes` to `path` atomically (temporary file in the same folder, fsync, rename). */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  try {
-    const fd = openSync(temporary, 'w');
-    try {
-      let written = 0;
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new InputError(`${path}: cannot write (${(error as Error).message})`);
-  }
-}
 
 /** A file's bytes, or an InputError naming it. */
 export function readFileBytes(path: string): Uint8Array {

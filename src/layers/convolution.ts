@@ -2,7 +2,7 @@
 // W (FN×C×FH×FW) and biases b (FN), stride S, zero padding P:
 //   out[n, f, oy, ox] = Σ_{c,fy,fx} W[f, c, fy, fx] · x[n, c, oy·S + fy − P, ox·S + fx − P] + b[f]
 // computed as one matrix product over im2col's columns (one per output position):
-//   outT = W · col   (FN × N·OH·OW), then out[n, f, :] = outT[f, n·OH·OW …] + b[f]
+//   outT = W · col + b   (FN × N·OH·OW), then out[n, f, :] = outT[f, n·OH·OW …]
 //   ∂L/∂W = doutT · colᵀ      ∂L/∂b = Σ_columns doutT      ∂L/∂x = col2im(Wᵀ · doutT)
 
 import { kernels } from '../tensor/kernels/kernels.js';
@@ -77,8 +77,10 @@ export class Convolution implements Layer {
       const col = (this.col = reuse(this.col, [width, columns], x.dtype));
       const outT = (this.outT = reuse(this.outT, [FN, columns], x.dtype));
       im2col(x.data.subarray(start * imageSize, (start + images) * imageSize), images, g, col.data);
-      kernels().gemm(this.W.value.data, col.data, outT.data, FN, columns, width);
-      filtersToImages(outT.data, this.b.value.data, out.data.subarray(start * FN * positions), images, positions, FN);
+      const b = this.b.value.data;
+      for (let f = 0; f < FN; f++) outT.data.fill(b[f]!, f * columns, (f + 1) * columns);
+      kernels().gemm(this.W.value.data, col.data, outT.data, FN, columns, width, { beta: 1 });
+      filtersToImages(outT.data, out.data.subarray(start * FN * positions), images, positions, FN);
     }
     this.colFor = training ? x : undefined;
     return out;
@@ -121,15 +123,13 @@ export class Convolution implements Layer {
   }
 }
 
-/** out[n, f, :] = outT[f, n·P … n·P + P) + b[f]: contiguous runs of P positions. */
-function filtersToImages(outT: Data, b: Data, out: Data, images: number, positions: number, filters: number): void {
+/** out[n, f, :] = outT[f, n·P … n·P + P): contiguous runs of P positions. */
+function filtersToImages(outT: Data, out: Data, images: number, positions: number, filters: number): void {
   const columns = images * positions;
   for (let n = 0; n < images; n++) {
     for (let f = 0; f < filters; f++) {
-      const bias = b[f]!;
       const from = f * columns + n * positions;
-      const to = (n * filters + f) * positions;
-      for (let p = 0; p < positions; p++) out[to + p] = outT[from + p]! + bias;
+      out.set(outT.subarray(from, from + positions), (n * filters + f) * positions);
     }
   }
 }
@@ -137,14 +137,15 @@ function filtersToImages(outT: Data, b: Data, out: Data, images: number, positio
 /** doutT[f, n·P + p] = dout[n, f, p], and db[f] = Σ_{n,p} dout[n, f, p]. */
 function imagesToFilters(dout: Data, doutT: Data, db: Data, images: number, positions: number, filters: number): void {
   const columns = images * positions;
-  db.fill(0);
   for (let n = 0; n < images; n++) {
     for (let f = 0; f < filters; f++) {
       const from = (n * filters + f) * positions;
-      const to = f * columns + n * positions;
-      let sum = 0;
-      for (let p = 0; p < positions; p++) sum += doutT[to + p] = dout[from + p]!;
-      db[f] += sum;
+      doutT.set(dout.subarray(from, from + positions), f * columns + n * positions);
     }
+  }
+  for (let f = 0; f < filters; f++) {
+    let sum = 0;
+    for (let i = f * columns; i < (f + 1) * columns; i++) sum += doutT[i]!;
+    db[f] = sum;
   }
 }

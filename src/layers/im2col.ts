@@ -47,30 +47,63 @@ function insideColumns(fx: number, g: ConvGeometry): [number, number] {
   return [low, high];
 }
 
+/** The range of oy whose row oy·S + fy − P lies inside an image of height H. */
+function insideRows(fy: number, g: ConvGeometry): [number, number] {
+  const { height: H, stride: S, pad: P, outHeight: OH } = g;
+  const low = Math.min(OH, Math.max(0, Math.ceil((P - fy) / S)));
+  const high = Math.max(low, Math.min(OH, Math.floor((H - 1 + P - fy) / S) + 1));
+  return [low, high];
+}
+
+/**
+ * Stride 1 and OW = W ("same" padding): within one image, col entry i of row (c, fy, fx)
+ * is pixel i + (fy − P)·W + (fx − P) of channel c, so the inside rows copy as one block.
+ * Their first `low` and last OW − `high` columns then hold a neighbouring row's pixels
+ * (or lie past either end of x): those are the padding, set to zero.
+ */
+function sameWidth(g: ConvGeometry): boolean {
+  return g.stride === 1 && g.outWidth === g.width;
+}
+
 /** Fills col ((C·FH·FW) × (images·OH·OW)) from x (images × C × H × W). */
 export function im2col(x: Data, images: number, g: ConvGeometry, col: Data): void {
   const { channels: C, height: H, width: W, filterHeight: FH, filterWidth: FW, stride: S, pad: P, outHeight: OH, outWidth: OW } = g;
   const plane = H * W;
+  const block = sameWidth(g);
   let out = 0;
   for (let c = 0; c < C; c++) {
     for (let fy = 0; fy < FH; fy++) {
+      const [rowLow, rowHigh] = insideRows(fy, g);
       for (let fx = 0; fx < FW; fx++) {
         const [low, high] = insideColumns(fx, g);
-        for (let n = 0; n < images; n++) {
+        const shift = (fy - P) * W + (fx - P);
+        for (let n = 0; n < images; n++, out += OH * OW) {
           const channel = (n * C + c) * plane;
-          for (let oy = 0; oy < OH; oy++) {
-            const y = oy * S + fy - P;
-            if (y < 0 || y >= H) {
-              col.fill(0, out, out + OW);
-              out += OW;
-              continue;
+          col.fill(0, out, out + rowLow * OW);
+          col.fill(0, out + rowHigh * OW, out + OH * OW);
+          if (block) {
+            let to = out + rowLow * OW;
+            let from = channel + rowLow * OW + shift;
+            let count = (rowHigh - rowLow) * OW;
+            if (from < 0) [to, count, from] = [to - from, count + from, 0];
+            count = Math.min(count, x.length - from);
+            if (count > 0) col.set(x.subarray(from, from + count), to);
+            if (low > 0 || high < OW) {
+              for (let oy = rowLow; oy < rowHigh; oy++) {
+                const row = out + oy * OW;
+                for (let ox = 0; ox < low; ox++) col[row + ox] = 0;
+                for (let ox = high; ox < OW; ox++) col[row + ox] = 0;
+              }
             }
-            const row = channel + y * W + fx - P;
+            continue;
+          }
+          for (let oy = rowLow, to = out + rowLow * OW; oy < rowHigh; oy++) {
+            const row = channel + (oy * S + fy - P) * W + fx - P;
             let ox = 0;
-            for (; ox < low; ox++) col[out++] = 0;
-            if (S === 1) for (; ox < high; ox++) col[out++] = x[row + ox]!;
-            else for (; ox < high; ox++) col[out++] = x[row + ox * S]!;
-            for (; ox < OW; ox++) col[out++] = 0;
+            for (; ox < low; ox++) col[to++] = 0;
+            if (S === 1) for (; ox < high; ox++) col[to++] = x[row + ox]!;
+            else for (; ox < high; ox++) col[to++] = x[row + ox * S]!;
+            for (; ox < OW; ox++) col[to++] = 0;
           }
         }
       }
@@ -78,24 +111,47 @@ export function im2col(x: Data, images: number, g: ConvGeometry, col: Data): voi
   }
 }
 
-/** dx (images × C × H × W) = the sum of every col entry onto the pixel im2col took it from. */
+/**
+ * dx (images × C × H × W) = the sum of every col entry onto the pixel im2col took it from.
+ * NOTE: may set col's padding entries (those im2col fills with zeros) to zero: col is a
+ * gradient scratch buffer, and those entries belong to no pixel.
+ */
 export function col2im(col: Data, images: number, g: ConvGeometry, dx: Data): void {
   const { channels: C, height: H, width: W, filterHeight: FH, filterWidth: FW, stride: S, pad: P, outHeight: OH, outWidth: OW } = g;
   const plane = H * W;
-  dx.fill(0, 0, images * C * plane);
+  const total = images * C * plane;
+  const block = sameWidth(g);
+  dx.fill(0, 0, total);
   let from = 0;
   for (let c = 0; c < C; c++) {
     for (let fy = 0; fy < FH; fy++) {
+      const [rowLow, rowHigh] = insideRows(fy, g);
       for (let fx = 0; fx < FW; fx++) {
         const [low, high] = insideColumns(fx, g);
-        for (let n = 0; n < images; n++) {
+        const shift = (fy - P) * W + (fx - P);
+        for (let n = 0; n < images; n++, from += OH * OW) {
           const channel = (n * C + c) * plane;
-          for (let oy = 0; oy < OH; oy++, from += OW) {
-            const y = oy * S + fy - P;
-            if (y < 0 || y >= H) continue;
-            const row = channel + y * W + fx - P;
-            if (S === 1) for (let ox = low; ox < high; ox++) dx[row + ox] += col[from + ox]!;
-            else for (let ox = low; ox < high; ox++) dx[row + ox * S] += col[from + ox]!;
+          if (block) {
+            if (low > 0 || high < OW) {
+              for (let oy = rowLow; oy < rowHigh; oy++) {
+                const row = from + oy * OW;
+                for (let ox = 0; ox < low; ox++) col[row + ox] = 0;
+                for (let ox = high; ox < OW; ox++) col[row + ox] = 0;
+              }
+            }
+            let source = from + rowLow * OW;
+            let to = channel + rowLow * OW + shift;
+            let count = (rowHigh - rowLow) * OW;
+            if (to < 0) [source, count, to] = [source - to, count + to, 0];
+            count = Math.min(count, total - to);
+            for (let i = 0; i < count; i++) dx[to + i] += col[source + i]!;
+            continue;
+          }
+          for (let oy = rowLow; oy < rowHigh; oy++) {
+            const row = channel + (oy * S + fy - P) * W + fx - P;
+            const f = from + oy * OW;
+            if (S === 1) for (let ox = low; ox < high; ox++) dx[row + ox] += col[f + ox]!;
+            else for (let ox = low; ox < high; ox++) dx[row + ox * S] += col[f + ox]!;
           }
         }
       }

@@ -23,6 +23,8 @@ export interface CurvesChartOptions {
   subtitle?: string | string[];
   /** Points drawn per curve at most; longer curves are bucketed or sampled. Default 1000. */
   maxPoints?: number;
+  /** Fixed y range, values outside drawn at its edge (the book's plt.ylim); default: fit the data. */
+  yDomain?: [number, number];
 }
 
 export function curvesChart(series: readonly NamedSeries[], options: CurvesChartOptions): TopLevelSpec {
@@ -63,6 +65,7 @@ export function curvesChart(series: readonly NamedSeries[], options: CurvesChart
   ];
 
   const x = { field: 'x', type: 'quantitative' as const, title: options.xTitle };
+  const yScale = options.yDomain ? { scale: { domain: options.yDomain, clamp: true } } : {};
   const color = {
     field: 'series',
     type: 'nominal' as const,
@@ -73,14 +76,14 @@ export function curvesChart(series: readonly NamedSeries[], options: CurvesChart
   const lineLayer = {
     data: { values: lines },
     mark: { type: 'line' as const, strokeWidth: 2 },
-    encoding: { x, y: { field: 'y', type: 'quantitative' as const, title: options.yTitle }, color },
+    encoding: { x, y: { field: 'y', type: 'quantitative' as const, title: options.yTitle, ...yScale }, color },
   };
   const bandLayer = {
     data: { values: bands },
     mark: { type: 'area' as const, opacity: 0.25 },
     encoding: {
       x,
-      y: { field: 'min', type: 'quantitative' as const, title: options.yTitle },
+      y: { field: 'min', type: 'quantitative' as const, title: options.yTitle, ...yScale },
       y2: { field: 'max' },
       color,
     },

@@ -1,7 +1,6 @@
 // Charts and pictures (Node only): each chart function turns plain data into a Vega-Lite spec;
 // renderPng / writePng turn a spec into PNG bytes / a PNG file.
 
-export { writeFileAtomic } from './atomic-write.js';
 export { accuracyChart, type AccuracyChartOptions, type AccuracyPoint } from './accuracy-chart.js';
 export { barChart, formatValue, type BarChartOptions, type BarRow } from './bar-chart.js';
 export { confusionMatrixChart, type ConfusionMatrixChartOptions } from './confusion-matrix-chart.js';

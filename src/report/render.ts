@@ -4,7 +4,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { FONT_FAMILY } from './theme.js';
 
 export interface RenderOptions {
@@ -128,5 +128,5 @@ export async function renderPng(spec: TopLevelSpec, options: RenderOptions = {})
  * partial or temporary file, and an older file at `path` stays intact.
  */
 export async function writePng(path: string, spec: TopLevelSpec, options: RenderOptions = {}): Promise<void> {
-  await writeFileAtomic(path, await renderPng(spec, options));
+  writeFileAtomic(path, await renderPng(spec, options));
 }

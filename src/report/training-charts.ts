@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { accuracyChart, type AccuracyPoint } from './accuracy-chart.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { lossChart } from './loss-chart.js';
 import { renderPng } from './render.js';
 import type { Series } from './series.js';
@@ -19,7 +19,7 @@ export async function writeTrainingCharts(
 ): Promise<{ accuracy: string; loss: string }> {
   const [accuracyPng, lossPng] = await Promise.all([renderPng(accuracyChart(evaluations)), renderPng(lossChart(loss))]);
   const paths = { accuracy: join(dir, ACCURACY_PNG), loss: join(dir, LOSS_PNG) };
-  await writeFileAtomic(paths.accuracy, accuracyPng);
-  await writeFileAtomic(paths.loss, lossPng);
+  writeFileAtomic(paths.accuracy, accuracyPng);
+  writeFileAtomic(paths.loss, lossPng);
   return paths;
 }

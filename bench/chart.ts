@@ -1,0 +1,55 @@
+// The bar chart of the training wall times (one bar per system and job).
+
+import { barChart, writePng } from '../src/report/index.js';
+import type { BenchReport, JobResults } from './results.js';
+
+export interface ChartBar {
+  readonly name: string;
+  readonly value: number;
+  /** System family, which colors the bar: scratchnet, TF.js, NumPy. */
+  readonly group: string;
+}
+
+const FAMILY = { scratchnet: 'scratchnet', tfjs: 'TensorFlow.js', numpy: 'NumPy' } as const;
+
+/** Wall seconds per system of one job; extrapolated rows are labelled as such. */
+export function chartBars(job: JobResults): ChartBar[] {
+  return job.rows
+    .filter((row) => row.status === 'ok' && row.outcome && row.derived)
+    .map((row) => {
+      const extrapolated = row.derived!.extrapolatedWallSeconds;
+      return {
+        name: `${row.label}${extrapolated !== undefined ? ' (extrapolated)' : ''}`,
+        value: extrapolated ?? row.outcome!.wallSeconds,
+        group: FAMILY[row.system.kind],
+      };
+    });
+}
+
+/** One job's bar chart as a Vega-Lite spec: wall seconds, one bar per run, colored by system family. */
+export function wallTimeChart(report: BenchReport, job: JobResults) {
+  const scaled = job.rows.some((row) => row.derived?.extrapolatedWallSeconds !== undefined);
+  const subtitle = [
+    `${report.date} · ${report.mode === 'quick' ? 'QUICK run, not the full job · ' : ''}${job.iterations} iterations, ${job.evaluations} evaluations · ${report.machine['cores']} cores, shared`,
+    ...(scaled ? ['(extrapolated): a capped run, its wall time estimated from its per-iteration and per-image evaluation rates'] : []),
+  ];
+  return barChart(chartBars(job), { title: `Training wall time, lower is better — ${job.title}`, unit: 's', xTitle: 'wall time (s)', subtitle });
+}
+
+/** The PNG of each job that has runs: `<base>.png` for the first, `<base>-<job id>.png` for the others. */
+export async function writeBarCharts(report: BenchReport, basePath: string): Promise<{ written: string[]; problems: string[] }> {
+  const written: string[] = [];
+  const problems: string[] = [];
+  const jobs = report.jobs.filter((job) => chartBars(job).length > 0);
+  for (const [index, job] of jobs.entries()) {
+    const path = index === 0 ? `${basePath}.png` : `${basePath}-${job.id}.png`;
+    try {
+      await writePng(path, wallTimeChart(report, job));
+      written.push(path);
+    } catch (error) {
+      problems.push(`${path}: ${(error as Error).message}`);
+    }
+  }
+  if (jobs.length === 0) problems.push('no successful training run to chart');
+  return { written, problems };
+}
