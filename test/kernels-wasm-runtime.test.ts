@@ -131,7 +131,8 @@ describe('split policy', () => {
   function splits(policy: SplitPolicy, calls: number, seconds: (split: boolean, call: number) => number): number {
     let count = 0;
     for (let i = 0; i < calls; i++) {
-      const share = policy.shouldSplit(1e7);
+      const decision = policy.decide(1e7);
+      const share = decision === 'split';
       policy.record(1e7, share, seconds(share, i));
       if (share) count++;
     }
@@ -155,14 +156,29 @@ describe('split policy', () => {
     const policy = new SplitPolicy();
     const spiky = (split: boolean, call: number): number => (call === 0 || call === 50 ? 1 : split ? 1e-4 : 2e-4);
     assert.ok(splits(policy, 100, spiky) > 85);
-    assert.equal(policy.shouldSplit(1e7), true);
+    assert.equal(policy.decide(1e7), 'split');
+  });
+
+  it('wakes the workers one call before it tries splitting again', () => {
+    const policy = new SplitPolicy();
+    const decisions: string[] = [];
+    for (let i = 0; i < 48; i++) {
+      const decision = policy.decide(1e7);
+      decisions.push(decision);
+      policy.record(1e7, decision === 'split', decision === 'split' ? 4e-4 : 2e-4);
+    }
+    for (let i = 6; i < 48; i++) {
+      const call = i + 1;
+      const expected = call % 16 === 0 ? 'split' : (call + 1) % 16 === 0 ? 'single-wake' : 'single';
+      assert.equal(decisions[i], expected, `call ${call}`);
+    }
   });
 
   it('learns each size class on its own', () => {
     const policy = new SplitPolicy();
     splits(policy, 100, (split) => (split ? 4e-4 : 2e-4));
-    assert.equal(policy.shouldSplit(1e7), false);
-    assert.equal(policy.shouldSplit(1e9), true, 'an untimed size is tried split first');
+    assert.notEqual(policy.decide(1e7), 'split');
+    assert.equal(policy.decide(1e9), 'split', 'an untimed size is tried split first');
   });
 });
 

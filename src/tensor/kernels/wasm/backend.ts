@@ -86,9 +86,11 @@ export function createWasmKernels(
     const { a, b, c, m, n, k, transA, transB, alpha, beta } = args;
     const flops = 2 * m * n * k;
     const mayShare = pool !== undefined && flops >= backend.minParallelFlops;
-    const share = mayShare && (!backend.adaptiveSplit || policy.shouldSplit(flops));
+    const decision = mayShare ? (backend.adaptiveSplit ? policy.decide(flops) : 'split') : 'single';
+    const share = decision === 'split';
+    if (decision === 'single-wake') pool?.wake();
     const start = mayShare ? performance.now() : 0;
-    if (share) pool.run(args, splitGemm(m, n, (flops >= FINE_SPLIT_FLOPS ? 4 : 1) * threads));
+    if (share && pool) pool.run(args, splitGemm(m, n, (flops >= FINE_SPLIT_FLOPS ? 4 : 1) * threads));
     else wasm.gemm(a, b, c, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, 0, m, 0, n, scratch);
     if (mayShare) policy.record(flops, share, (performance.now() - start) / 1000);
   };
@@ -207,9 +209,11 @@ export function createWasmKernels(
       // twice as many reads in flight.
       const bytes = count * width * 4;
       const mayShare = pool !== undefined && bytes >= backend.minParallelGatherBytes;
-      const share = mayShare && (!backend.adaptiveSplit || gatherPolicy.shouldSplit(bytes));
+      const decision = mayShare ? (backend.adaptiveSplit ? gatherPolicy.decide(bytes) : 'split') : 'single';
+      const share = decision === 'split';
+      if (decision === 'single-wake') pool?.wake();
       const start = mayShare ? performance.now() : 0;
-      if (share) pool.gather(ps, pr, pd, count, width * 4, threads);
+      if (share && pool) pool.gather(ps, pr, pd, count, width * 4, threads);
       else wasm.gatherRows(ps, pr, pd, count, width * 4);
       if (mayShare) gatherPolicy.record(bytes, share, (performance.now() - start) / 1000);
     },

@@ -106,6 +106,11 @@ export class GemmPool {
     this.post(OP_GATHER, { columns: false, tile: 1, blocks: Math.min(blocks, count) });
   }
 
+  /** Wakes the workers (a task of no blocks): they poll for the next task for a while. */
+  wake(): void {
+    this.post(OP_GEMM, { columns: false, tile: 1, blocks: 0 });
+  }
+
   /** Posts the task whose arguments are written, works on it, returns when every block is done. */
   private post(op: number, split: Split): void {
     if (this.closed) throw new Error('GemmPool: used after close()');

@@ -23,14 +23,21 @@ interface SizeClass {
 export class SplitPolicy {
   private readonly classes = new Map<number, SizeClass>();
 
-  /** Whether to split a task of `work` units (flops, bytes) this time. */
-  shouldSplit(work: number): boolean {
+  /**
+   * How to run a task of `work` units (flops, bytes) this time: split, on one thread, or on
+   * one thread while waking the workers, because the next call will try splitting (a worker
+   * asleep since the last split wakes too late to help, and splitting would look slower
+   * than it is).
+   */
+  decide(work: number): 'split' | 'single' | 'single-wake' {
     const size = this.classOf(work);
     size.calls++;
-    if (size.split.length < FIRST_SAMPLES || size.single.length < FIRST_SAMPLES) return size.split.length <= size.single.length;
-    const splitIsFaster = median(size.split) <= median(size.single);
-    const explore = size.calls % (splitIsFaster ? EXPLORE_SINGLE_EVERY : EXPLORE_SPLIT_EVERY) === 0;
-    return explore ? !splitIsFaster : splitIsFaster;
+    if (size.split.length < FIRST_SAMPLES || size.single.length < FIRST_SAMPLES) {
+      return size.split.length <= size.single.length ? 'split' : 'single';
+    }
+    if (median(size.split) <= median(size.single)) return size.calls % EXPLORE_SINGLE_EVERY === 0 ? 'single' : 'split';
+    if (size.calls % EXPLORE_SPLIT_EVERY === 0) return 'split';
+    return (size.calls + 1) % EXPLORE_SPLIT_EVERY === 0 ? 'single-wake' : 'single';
   }
 
   record(work: number, split: boolean, seconds: number): void {
