@@ -16,6 +16,7 @@ const NR: i32 = 8;
 const KC: i32 = 512;
 const NC: i32 = 512;
 const DIRECT_B_MAX_ROWS: i32 = 128;
+const DIRECT_B_MAX_COLUMNS: i32 = 256;
 
 /** Bytes of scratch one gemm call needs: a packed B block and a tile buffer. */
 export function gemmScratchBytes(): i32 {
@@ -38,7 +39,8 @@ export function gemm(
   const kcMax = (k + kBlocks - 1) / kBlocks;
   // Few rows of C reuse a packed panel of B too rarely to repay packing it: read the
   // full 8-column panels of a row-major B in place (the last, partial one is packed).
-  const direct = !transB && i1 - i0 <= DIRECT_B_MAX_ROWS;
+  // Not when B is wide: then each row of a panel would sit on another page.
+  const direct = !transB && i1 - i0 <= DIRECT_B_MAX_ROWS && n <= DIRECT_B_MAX_COLUMNS;
   for (let jc = j0; jc < j1; jc += NC) {
     const nc = min(NC, j1 - jc);
     for (let pc = 0; pc < k; pc += kcMax) {

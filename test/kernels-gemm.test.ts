@@ -16,6 +16,7 @@ const SHAPES: [m: number, k: number, n: number][] = [
   [9, 2, 41],
   [130, 10, 12],
   [4, 1100, 8],
+  [6, 20, 300],
 ];
 const TRANSPOSES = [
   { transA: false, transB: false },

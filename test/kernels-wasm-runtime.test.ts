@@ -10,6 +10,8 @@ import { InputError } from '../src/errors.js';
 import { loadWasmKernels, useBackend } from '../src/tensor/kernels/select.js';
 import { WasmHeap } from '../src/tensor/kernels/wasm/heap.js';
 import { chooseVariant } from '../src/tensor/kernels/wasm/runtime.js';
+import { splitGemm } from '../src/tensor/kernels/wasm/backend.js';
+import { blockRange } from '../src/tensor/kernels/wasm/control.js';
 import { SplitPolicy } from '../src/tensor/kernels/wasm/split-policy.js';
 
 const selectModule = fileURLToPath(new URL('../src/tensor/kernels/select.js', import.meta.url));
@@ -100,6 +102,30 @@ describe('choosing the build', () => {
   });
 });
 
+describe('cutting a task into blocks', () => {
+  it('deals whole tiles out evenly and covers every row once', () => {
+    const sizes = [0, 1, 2, 3].map((b) => blockRange(b, 4, 100, 4)).map(([start, end]) => end - start);
+    assert.deepEqual(sizes.map((rows) => rows / 4).sort(), [6, 6, 6, 7]);
+    for (const [length, tile, blocks] of [[100, 4, 4], [98, 4, 3], [50, 8, 7], [7, 1, 7], [1, 4, 1], [1253, 4, 8]] as const) {
+      let next = 0;
+      for (let b = 0; b < blocks; b++) {
+        const [start, end] = blockRange(b, blocks, length, tile);
+        assert.equal(start, next, `${length}/${tile}/${blocks}: block ${b} starts where the last ended`);
+        assert.ok(end > start, `${length}/${tile}/${blocks}: block ${b} is not empty`);
+        if (end < length) assert.equal(end % tile, 0, 'blocks end on a tile boundary');
+        next = end;
+      }
+      assert.equal(next, length);
+    }
+  });
+
+  it('cuts the larger dimension of C, never into more blocks than tiles', () => {
+    assert.deepEqual(splitGemm(100, 50, 4), { columns: false, tile: 4, blocks: 4 });
+    assert.deepEqual(splitGemm(100, 784, 4), { columns: true, tile: 8, blocks: 4 });
+    assert.deepEqual(splitGemm(6, 2, 4), { columns: false, tile: 4, blocks: 2 });
+  });
+});
+
 describe('split policy', () => {
   /** Runs `calls` tasks of 1e7 flops timed by `seconds(split, call)`; counts the splits. */
   function splits(policy: SplitPolicy, calls: number, seconds: (split: boolean, call: number) => number): number {
@@ -112,14 +138,14 @@ describe('split policy', () => {
     return count;
   }
 
-  it('times both ways, keeps the faster, tries the other every 16th call, and follows a change', () => {
+  it('times both ways, keeps the faster, tries the other every 64th call, and follows a change', () => {
     const policy = new SplitPolicy();
     const quiet = (split: boolean): number => (split ? 1e-4 : 2e-4);
-    // 3 tries each way first, then one thread only on calls 16, 32, … 320
-    assert.equal(splits(policy, 320, quiet), 320 - 3 - 20);
+    // 3 tries each way first, then one thread only on calls 64, 128, … 320
+    assert.equal(splits(policy, 320, quiet), 320 - 3 - 5);
     const busy = (split: boolean): number => (split ? 4e-4 : 2e-4);
     const afterChange = splits(policy, 640, busy);
-    assert.ok(afterChange >= 640 / 16 && afterChange < 640 / 16 + 5, `the machine got busy: split ${afterChange} of 640`);
+    assert.ok(afterChange >= 640 / 64 && afterChange < 640 / 64 + 5, `the machine got busy: split ${afterChange} of 640`);
   });
 
   it('is not fooled by a slow first call (warm-up) or a preemption', () => {

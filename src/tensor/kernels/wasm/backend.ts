@@ -40,7 +40,10 @@ export const DEFAULT_MIN_PARALLEL_FLOPS = 4e6;
 /** Gathers below this many bytes stay on one thread. */
 export const DEFAULT_MIN_PARALLEL_GATHER_BYTES = 64 * 1024;
 
-/** Products of at least this many flops are cut into 4 blocks per thread, for balance. */
+/**
+ * Tasks are cut into 2 blocks per thread (4 for products of at least FINE_SPLIT_FLOPS): a
+ * worker that wakes late still finds blocks to take, and none is left holding a big one.
+ */
 const FINE_SPLIT_FLOPS = 1e8;
 
 /** `scratch`: this thread's gemm scratch (wasm.gemmScratchBytes() bytes). */
@@ -84,7 +87,7 @@ export function createWasmKernels(
     const mayShare = pool !== undefined && flops >= backend.minParallelFlops;
     const share = mayShare && (!backend.adaptiveSplit || policy.shouldSplit(flops));
     const start = mayShare ? performance.now() : 0;
-    if (share) pool.run(args, splitGemm(m, n, flops >= FINE_SPLIT_FLOPS ? 4 * threads : threads));
+    if (share) pool.run(args, splitGemm(m, n, (flops >= FINE_SPLIT_FLOPS ? 4 : 2) * threads));
     else wasm.gemm(a, b, c, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, 0, m, 0, n, scratch);
     if (mayShare) policy.record(flops, share, (performance.now() - start) / 1000);
   };
@@ -205,7 +208,7 @@ export function createWasmKernels(
       const mayShare = pool !== undefined && bytes >= backend.minParallelGatherBytes;
       const share = mayShare && (!backend.adaptiveSplit || gatherPolicy.shouldSplit(bytes));
       const start = mayShare ? performance.now() : 0;
-      if (share) pool.gather(ps, pr, pd, count, width * 4, threads);
+      if (share) pool.gather(ps, pr, pd, count, width * 4, 2 * threads);
       else wasm.gatherRows(ps, pr, pd, count, width * 4);
       if (mayShare) gatherPolicy.record(bytes, share, (performance.now() - start) / 1000);
     },
@@ -218,17 +221,16 @@ export function createWasmKernels(
 }
 
 /**
- * Cuts C into about `parts` blocks: row ranges (multiples of the 4-row tile) when C is at
- * least as tall as wide, else column ranges (multiples of 8). Every block packs the whole
- * of the operand the cut does not divide, so the cut divides the larger one.
+ * Cuts C into `parts` blocks (fewer if it has fewer tiles): row ranges (whole 4-row
+ * tiles) when C is at least as tall as wide, else column ranges (whole 8-column panels).
+ * Every block packs the whole of the operand the cut does not divide, so the cut divides
+ * the larger one.
  */
 export function splitGemm(m: number, n: number, parts: number): Split {
   const columns = m < n;
-  const length = columns ? n : m;
   const tile = columns ? 8 : 4;
-  let step = Math.ceil(length / parts / tile) * tile;
-  if (Math.ceil(length / step) > MAX_BLOCKS) step = Math.ceil(length / MAX_BLOCKS / tile) * tile;
-  return { columns, step, blocks: Math.ceil(length / step) };
+  const tiles = Math.ceil((columns ? n : m) / tile);
+  return { columns, tile, blocks: Math.max(1, Math.min(parts, tiles, MAX_BLOCKS)) };
 }
 
 /** A reusable block of memory for copies, grown when a larger one is needed. */

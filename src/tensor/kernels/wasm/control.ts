@@ -18,8 +18,8 @@ export const OP = 1;
 export const ARGS = 2;
 /** 1: blocks are column ranges, 0: row ranges. */
 export const SPLIT_COLUMNS = 12;
-/** Rows (or columns) per block. */
-export const STEP = 13;
+/** Blocks are whole multiples of this many rows (or columns): the GEMM tile. */
+export const TILE = 13;
 export const BLOCKS = 14;
 export const NEXT = 16;
 export const DONE = 32;
@@ -31,6 +31,17 @@ export const OP_EXIT = 2;
 export const BLOCK_BITS = 10;
 export const MAX_BLOCKS = 1 << BLOCK_BITS;
 const TAG_MASK = (1 << (32 - BLOCK_BITS)) - 1;
+
+/**
+ * Rows (or columns) [start, end) of block `block` of `blocks`: whole tiles, dealt out as
+ * evenly as they go (25 tiles in 4 blocks: 7, 6, 6, 6), so threads taking turns get equal shares.
+ */
+export function blockRange(block: number, blocks: number, length: number, tile: number): [start: number, end: number] {
+  const tiles = Math.ceil(length / tile);
+  const start = Math.floor((block * tiles) / blocks) * tile;
+  const end = Math.floor(((block + 1) * tiles) / blocks) * tile;
+  return [Math.min(start, length), Math.min(end, length)];
+}
 
 /** NEXT's value before any block of task `seq` is claimed. */
 export function firstClaim(seq: number): number {

@@ -4,7 +4,7 @@
 // enough to gain (see split-policy.ts).
 
 import {
-  ARGS, BLOCKS, canBlock, DONE, firstClaim, MAILBOX_INTS, NEXT, OP, OP_EXIT, OP_GATHER, OP_GEMM, SEQ, SPLIT_COLUMNS, STEP,
+  ARGS, BLOCKS, canBlock, DONE, firstClaim, MAILBOX_INTS, NEXT, OP, OP_EXIT, OP_GATHER, OP_GEMM, SEQ, SPLIT_COLUMNS, TILE,
   waitWhileEqual, type WorkerInit,
 } from './control.js';
 import type { KernelExports } from './exports.js';
@@ -38,10 +38,10 @@ export interface GemmArgs {
   beta: number;
 }
 
-/** How a product is cut: `blocks` ranges of `step` rows (or columns) of C. */
+/** How a task is cut: into `blocks` ranges of whole `tile`s of rows (or columns of C). */
 export interface Split {
   columns: boolean;
-  step: number;
+  tile: number;
   blocks: number;
 }
 
@@ -103,8 +103,7 @@ export class GemmPool {
     ints[g + 2] = dst;
     ints[g + 3] = count;
     ints[g + 4] = rowBytes;
-    const step = Math.ceil(count / blocks);
-    this.post(OP_GATHER, { columns: false, step, blocks: Math.ceil(count / step) });
+    this.post(OP_GATHER, { columns: false, tile: 1, blocks: Math.min(blocks, count) });
   }
 
   /** Posts the task whose arguments are written, works on it, returns when every block is done. */
@@ -114,7 +113,7 @@ export class GemmPool {
     const seq = (this.seq = (this.seq + 1) | 0);
     ints[OP] = op;
     ints[SPLIT_COLUMNS] = split.columns ? 1 : 0;
-    ints[STEP] = split.step;
+    ints[TILE] = split.tile;
     ints[BLOCKS] = split.blocks;
     Atomics.store(ints, DONE, 0);
     Atomics.store(ints, NEXT, firstClaim(seq));

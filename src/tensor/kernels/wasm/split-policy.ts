@@ -5,7 +5,7 @@
 // faster: the median of the last few timings of each, robust to a warm-up call or a
 // preemption; the other way is tried again every EXPLORE_EVERY-th call.
 
-const EXPLORE_EVERY = 16;
+const EXPLORE_EVERY = 64;
 /** Timings kept per way; each way is tried this many times before the first choice. */
 const SAMPLES = 5;
 const FIRST_SAMPLES = 3;
