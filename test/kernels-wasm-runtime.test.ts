@@ -138,14 +138,17 @@ describe('split policy', () => {
     return count;
   }
 
-  it('times both ways, keeps the faster, tries the other every 64th call, and follows a change', () => {
+  it('times both ways, keeps the faster, tries the other now and then, and follows a change', () => {
     const policy = new SplitPolicy();
     const quiet = (split: boolean): number => (split ? 1e-4 : 2e-4);
     // 3 tries each way first, then one thread only on calls 64, 128, … 320
     assert.equal(splits(policy, 320, quiet), 320 - 3 - 5);
     const busy = (split: boolean): number => (split ? 4e-4 : 2e-4);
     const afterChange = splits(policy, 640, busy);
-    assert.ok(afterChange >= 640 / 64 && afterChange < 640 / 64 + 5, `the machine got busy: split ${afterChange} of 640`);
+    // one thread wins now: split again only every 16th call
+    assert.ok(afterChange >= 640 / 16 && afterChange < 640 / 16 + 5, `the machine got busy: split ${afterChange} of 640`);
+    const quietAgain = splits(policy, 640, quiet);
+    assert.ok(quietAgain > 640 - 640 / 64 - 50, `the machine is quiet again: split ${quietAgain} of 640`);
   });
 
   it('is not fooled by a slow first call (warm-up) or a preemption', () => {

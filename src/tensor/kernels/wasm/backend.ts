@@ -41,8 +41,9 @@ export const DEFAULT_MIN_PARALLEL_FLOPS = 4e6;
 export const DEFAULT_MIN_PARALLEL_GATHER_BYTES = 64 * 1024;
 
 /**
- * Tasks are cut into 2 blocks per thread (4 for products of at least FINE_SPLIT_FLOPS): a
- * worker that wakes late still finds blocks to take, and none is left holding a big one.
+ * Products of at least this many flops are cut into 4 blocks per thread, so none is left
+ * holding a big one; smaller tasks into one block per thread (measured: finer cuts of a
+ * training step's products cost more than they balance).
  */
 const FINE_SPLIT_FLOPS = 1e8;
 
@@ -87,7 +88,7 @@ export function createWasmKernels(
     const mayShare = pool !== undefined && flops >= backend.minParallelFlops;
     const share = mayShare && (!backend.adaptiveSplit || policy.shouldSplit(flops));
     const start = mayShare ? performance.now() : 0;
-    if (share) pool.run(args, splitGemm(m, n, (flops >= FINE_SPLIT_FLOPS ? 4 : 2) * threads));
+    if (share) pool.run(args, splitGemm(m, n, (flops >= FINE_SPLIT_FLOPS ? 4 : 1) * threads));
     else wasm.gemm(a, b, c, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, 0, m, 0, n, scratch);
     if (mayShare) policy.record(flops, share, (performance.now() - start) / 1000);
   };
@@ -208,7 +209,7 @@ export function createWasmKernels(
       const mayShare = pool !== undefined && bytes >= backend.minParallelGatherBytes;
       const share = mayShare && (!backend.adaptiveSplit || gatherPolicy.shouldSplit(bytes));
       const start = mayShare ? performance.now() : 0;
-      if (share) pool.gather(ps, pr, pd, count, width * 4, 2 * threads);
+      if (share) pool.gather(ps, pr, pd, count, width * 4, threads);
       else wasm.gatherRows(ps, pr, pd, count, width * 4);
       if (mayShare) gatherPolicy.record(bytes, share, (performance.now() - start) / 1000);
     },

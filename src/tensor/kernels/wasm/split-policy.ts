@@ -3,9 +3,12 @@
 // middle of its block, and the task then takes longer than on one thread. So for each size
 // class (a power of two of flops, or bytes) the backend times both ways and uses the
 // faster: the median of the last few timings of each, robust to a warm-up call or a
-// preemption; the other way is tried again every EXPLORE_EVERY-th call.
+// preemption. The other way is tried again now and then: one thread every 64th call while
+// splitting wins; splitting every 16th call while one thread wins, as a busy spell that
+// made one thread win often ends soon, and a wasted split costs little then.
 
-const EXPLORE_EVERY = 64;
+const EXPLORE_SINGLE_EVERY = 64;
+const EXPLORE_SPLIT_EVERY = 16;
 /** Timings kept per way; each way is tried this many times before the first choice. */
 const SAMPLES = 5;
 const FIRST_SAMPLES = 3;
@@ -26,7 +29,8 @@ export class SplitPolicy {
     size.calls++;
     if (size.split.length < FIRST_SAMPLES || size.single.length < FIRST_SAMPLES) return size.split.length <= size.single.length;
     const splitIsFaster = median(size.split) <= median(size.single);
-    return size.calls % EXPLORE_EVERY === 0 ? !splitIsFaster : splitIsFaster;
+    const explore = size.calls % (splitIsFaster ? EXPLORE_SINGLE_EVERY : EXPLORE_SPLIT_EVERY) === 0;
+    return explore ? !splitIsFaster : splitIsFaster;
   }
 
   record(work: number, split: boolean, seconds: number): void {
