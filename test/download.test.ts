@@ -29,7 +29,8 @@ describe('MNIST download (local mirror)', () => {
       requests.push(request.url ?? '');
       const body = files.get(request.url ?? '');
       if (!body) return void response.writeHead(404).end();
-      response.writeHead(200, { 'content-length': body.length });
+      // NOTE: no keep-alive: a pooled socket the server times out under load would surface as ECONNRESET.
+      response.writeHead(200, { 'content-length': body.length, connection: 'close' });
       response.end(body);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
