@@ -15,7 +15,6 @@ import { createOptimizer, OPTIMIZERS, type OptimizerOptions } from '../optim/fac
 import { useBackend } from '../tensor/kernels/select.js';
 import { Rng } from '../tensor/rng.js';
 import { DivergenceError, train, type TrainResult } from '../train/trainer.js';
-import { writeComparisonChart } from './compare-chart.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { makeFolder, newRunFolder } from './files.js';
 import { loadData } from './load-data.js';
@@ -180,6 +179,7 @@ export async function runComparison(what: 'optimizers' | 'init', variants: Varia
       writeFileAtomic(join(folder, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
     }
     const title = what === 'optimizers' ? 'Optimizers on MNIST' : 'Weight initialization on MNIST';
+    const { writeComparisonChart } = await import('./compare-chart.js');
     const chart = await writeComparisonChart(
       out,
       runs.map(({ variant, result }) => ({ name: variant.name, values: result.loss })),

@@ -7,7 +7,6 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
-import { confusionMatrixChart, digitGridPng, renderPng } from '../report/index.js';
 import { useBackend } from '../tensor/kernels/select.js';
 import { sizeOf } from '../tensor/tensor.js';
 import { evaluate, type EvaluationReport } from '../train/metrics.js';
@@ -51,6 +50,7 @@ export function evaluateCommand(): Command {
     const out = resolve(options.out ?? dirname(modelPath));
     const names = Array.from({ length: classes }, (_, c) => String(c));
     // Both pictures are rendered before either file is written.
+    const { confusionMatrixChart, digitGridPng, renderPng } = await import('../report/index.js');
     const confusionPng = await renderPng(confusionMatrixChart(report.confusion, names, { title: `confusion matrix: ${basename(modelPath)}` }), { scale: 2 });
     const digits = report.mostConfidentlyWrong.map((m) => ({
       pixels: test.images.data.subarray(m.index * perImage, (m.index + 1) * perImage),

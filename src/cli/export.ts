@@ -3,7 +3,6 @@
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
-import { exportOnnx } from '../io/onnx.js';
 import { loadModelArgument } from './model-input.js';
 
 interface ExportCliOptions {
@@ -19,7 +18,8 @@ export function exportCommand(): Command {
     .addOption(new Option('--format <name>', 'output format').choices(['onnx']).default('onnx'))
     .option('--out <file>', 'output file (default: beside the model, with .onnx)')
     .option('--no-probabilities', 'only the "logits" output, without the Softmax "probabilities" output')
-    .action((modelPath: string, options: ExportCliOptions) => {
+    .action(async (modelPath: string, options: ExportCliOptions) => {
+      const { exportOnnx } = await import('../io/onnx.js');
       const model = loadModelArgument(modelPath);
       const out = options.out ?? `${modelPath.replace(/\.safetensors$/, '')}.onnx`;
       let bytes: Uint8Array;

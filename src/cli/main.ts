@@ -2,6 +2,8 @@
 // scratchnet's command line: one file per command; this one wires them up and turns
 // user errors into one line and a non-zero exit.
 
+// NOTE: heavy native and rendering modules are imported when a command runs, so one command
+// does not pay another's memory (the reference job must stay under 400 MB of RSS).
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors.js';
 import { compareCommand } from './compare.js';

@@ -3,7 +3,6 @@
 
 import { Command } from 'commander';
 import { basename } from 'node:path';
-import { readMnistLikeImage } from '../data/image-input.js';
 import { Tensor } from '../tensor/tensor.js';
 import { predict, type ClassProbability } from '../train/predict.js';
 import { loadModelArgument, squareImageSide } from './model-input.js';
@@ -44,6 +43,7 @@ export function predictCommand(): Command {
 export async function predictFiles(modelPath: string, files: string[], k = 3): Promise<ImagePrediction[]> {
   const model = loadModelArgument(modelPath);
   const side = squareImageSide(model, modelPath);
+  const { readMnistLikeImage } = await import('../data/image-input.js');
   const images = await Promise.all(files.map((file) => readMnistLikeImage(file, { size: side })));
   const x = Tensor.zeros([files.length, ...model.spec.inputShape], model.net.params()[0]?.value.dtype ?? 'float32');
   images.forEach((image, i) => x.data.set(image.pixels, i * side * side));

@@ -14,7 +14,6 @@ import { Rng } from '../tensor/rng.js';
 import { layerRandomStreams } from '../train/checkpoint.js';
 import { DivergenceError, train, type Evaluation, type ResumePoint, type TrainResult } from '../train/trainer.js';
 import { MODEL_FILE, readCheckpointModel, restoreCheckpointFiles, writeCheckpoint } from './checkpoint-files.js';
-import { writeTrainingCharts } from '../report/training-charts.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { makeFolder, newRunFolder } from './files.js';
 import { loadData } from './load-data.js';
@@ -149,6 +148,7 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
     seconds,
   };
   try {
+    const { writeTrainingCharts } = await import('../report/training-charts.js');
     await writeTrainingCharts(out, metrics.evaluations, result.loss);
     seconds.total = (performance.now() - totalStart) / 1000;
     writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
