@@ -65,6 +65,16 @@ function sameWidth(g: ConvGeometry): boolean {
   return g.stride === 1 && g.outWidth === g.width;
 }
 
+/** In one OH×OW block of col starting at `start`: zero columns [0, low) and [high, OW) of rows [rowLow, rowHigh). */
+function zeroPaddingColumns(col: Data, start: number, rowLow: number, rowHigh: number, low: number, high: number, OW: number): void {
+  if (low === 0 && high === OW) return;
+  for (let oy = rowLow; oy < rowHigh; oy++) {
+    const row = start + oy * OW;
+    col.fill(0, row, row + low);
+    col.fill(0, row + high, row + OW);
+  }
+}
+
 /** Fills col ((C·FH·FW) × (images·OH·OW)) from x (images × C × H × W). */
 export function im2col(x: Data, images: number, g: ConvGeometry, col: Data): void {
   const { channels: C, height: H, width: W, filterHeight: FH, filterWidth: FW, stride: S, pad: P, outHeight: OH, outWidth: OW } = g;
@@ -88,13 +98,7 @@ export function im2col(x: Data, images: number, g: ConvGeometry, col: Data): voi
             if (from < 0) [to, count, from] = [to - from, count + from, 0];
             count = Math.min(count, x.length - from);
             if (count > 0) col.set(x.subarray(from, from + count), to);
-            if (low > 0 || high < OW) {
-              for (let oy = rowLow; oy < rowHigh; oy++) {
-                const row = out + oy * OW;
-                for (let ox = 0; ox < low; ox++) col[row + ox] = 0;
-                for (let ox = high; ox < OW; ox++) col[row + ox] = 0;
-              }
-            }
+            zeroPaddingColumns(col, out, rowLow, rowHigh, low, high, OW);
             continue;
           }
           for (let oy = rowLow, to = out + rowLow * OW; oy < rowHigh; oy++) {
@@ -132,13 +136,7 @@ export function col2im(col: Data, images: number, g: ConvGeometry, dx: Data): vo
         for (let n = 0; n < images; n++, from += OH * OW) {
           const channel = (n * C + c) * plane;
           if (block) {
-            if (low > 0 || high < OW) {
-              for (let oy = rowLow; oy < rowHigh; oy++) {
-                const row = from + oy * OW;
-                for (let ox = 0; ox < low; ox++) col[row + ox] = 0;
-                for (let ox = high; ox < OW; ox++) col[row + ox] = 0;
-              }
-            }
+            zeroPaddingColumns(col, from, rowLow, rowHigh, low, high, OW);
             let source = from + rowLow * OW;
             let to = channel + rowLow * OW + shift;
             let count = (rowHigh - rowLow) * OW;
