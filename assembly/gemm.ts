@@ -9,6 +9,8 @@
 // f32x4 accumulators in registers across the k block: per p, 2 loads of B, 4 splatted
 // loads of A, 8 multiply-adds.
 
+import { scaleBlock, update } from './block';
+import { gemmSparseColumns, gemmSparseRows, sparseAPays } from './gemm-sparse';
 import { madd } from './simd';
 
 const MR: i32 = 4;
@@ -25,12 +27,19 @@ export function gemmScratchBytes(): i32 {
 
 export function gemm(
   a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32,
-  alpha: f32, beta: f32, i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
+  alpha: f32, beta: f32, i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize, sparse: i32,
 ): void {
   if (i0 >= i1 || j0 >= j1) return;
   if (k == 0 || alpha == 0) {
     scaleBlock(c, n, beta, i0, i1, j0, j1);
     return;
+  }
+  // A mostly zeros (images, Relu outputs): only its nonzeros are multiplied (gemm-sparse.ts).
+  if (sparse && sparseAPays(a, m, n, k, transA, transB, i0, i1)) {
+    const done = transA
+      ? gemmSparseColumns(a, b, c, m, n, k, alpha, beta, i0, i1, j0, j1, scratch, gemmScratchBytes())
+      : gemmSparseRows(a, b, c, n, k, alpha, beta, i0, i1, j0, j1, scratch, gemmScratchBytes());
+    if (done) return;
   }
   const packedB = scratch;
   const tmp = packedB + <usize>(KC * NC * 4);
@@ -69,17 +78,6 @@ export function gemm(
           else tile4(a0, a1, a2, a3, colStep, bp, bStep, kc, cp, n, alpha, cb, mr, nr, tmp);
         }
       }
-    }
-  }
-}
-
-/** C = beta · C on the block (beta = 0 writes zeros, whatever C held). */
-function scaleBlock(c: usize, n: i32, beta: f32, i0: i32, i1: i32, j0: i32, j1: i32): void {
-  for (let i = i0; i < i1; i++) {
-    const row = c + <usize>(i * n * 4);
-    for (let j = j0; j < j1; j++) {
-      const q = row + <usize>(j * 4);
-      store<f32>(q, beta == 0 ? 0 : beta * load<f32>(q));
     }
   }
 }
@@ -152,16 +150,6 @@ function transpose4(src: usize, srcStride: usize, dst: usize, dstStride: usize):
   v128.store(dst + dstStride, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
   v128.store(dst + 2 * dstStride, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
   v128.store(dst + 3 * dstStride, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
-}
-
-/** One row of a tile: c = alpha · acc + cb · c (cb = 0: c's old value is not read). */
-// @ts-ignore: decorator
-@inline
-function update(cp: usize, acc: v128, alpha: v128, cb: f32): void {
-  const scaled = f32x4.mul(acc, alpha);
-  if (cb == 0) v128.store(cp, scaled);
-  else if (cb == 1) v128.store(cp, f32x4.add(scaled, v128.load(cp)));
-  else v128.store(cp, f32x4.add(scaled, f32x4.mul(v128.load(cp), f32x4.splat(cb))));
 }
 
 /** Writes the valid mr×nr corner of a tile that was spilled to tmp (rows of 8). */

@@ -1,10 +1,12 @@
 // GEMM on every backend against an independent float64 reference: C = alpha·op(A)·op(B) + beta·C
 // on edge shapes, sizes that are not multiples of the 4×8 tile, all four transpose
-// combinations, alpha/beta; with the data in the backend's memory and outside it.
+// combinations, alpha/beta; with the data in the backend's memory and outside it; and with
+// a mostly-zero A, which the wasm backend multiplies by its nonzeros only.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gemmJs } from '../src/tensor/kernels/js.js';
+import type { WasmKernels } from '../src/tensor/kernels/wasm/backend.js';
 import { backendsUnderTest, randomFill, type Backend } from './helpers/kernels-backends.js';
 
 const SHAPES: [m: number, k: number, n: number][] = [
@@ -50,11 +52,33 @@ function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: nu
   return { product, magnitude };
 }
 
-function checkGemm(backend: Backend, m: number, k: number, n: number, inPlace: boolean, seed: number): void {
+/** Shapes for a mostly-zero A: n covers every column pass of the sparse kernel (32, 16, 4 and 1–3 left over). */
+const SPARSE_SHAPES: [m: number, k: number, n: number][] = [
+  [100, 784, 50],
+  [37, 64, 16],
+  [5, 33, 19],
+  [9, 100, 35],
+  [64, 40, 53],
+  [3, 300, 100],
+  [130, 32, 17],
+  [12, 50, 70],
+];
+
+/** About 85% zeros, like an MNIST image; row 1 all zeros, row 2 all nonzero. */
+function sparseFill(a: Float32Array, rows: number, seed: number): void {
+  randomFill(a, seed);
+  const cols = a.length / rows;
+  for (let i = 0; i < a.length; i++) if (Math.abs(a[i]!) < 0.85 && Math.floor(i / cols) !== 2) a[i] = 0;
+  if (rows > 1) a.fill(0, cols, 2 * cols);
+}
+
+function checkGemm(backend: Backend, m: number, k: number, n: number, inPlace: boolean, seed: number, sparse = false): void {
   const make = (length: number): Float32Array => (inPlace ? backend.float32(length) : new Float32Array(length));
   const a = make(m * k);
   const b = make(k * n);
   randomFill(a, seed);
+  // Stored A is m×k, or k×m when transposed: zero most of it either way (shapes of both kinds are checked).
+  if (sparse) sparseFill(a, m, seed);
   randomFill(b, seed + 1);
   const c0 = new Float32Array(m * n);
   randomFill(c0, seed + 2);
@@ -89,6 +113,34 @@ describe('gemm on every backend', () => {
 
   it('matches float64 when the data lives outside the backend memory (copied in and out)', () => {
     for (const backend of backends) for (const [m, k, n] of SHAPES.slice(0, 4)) checkGemm(backend, m, k, n, false, 7 * m + k);
+  });
+
+  it('matches float64 with a mostly-zero A (the sparse path), every transpose, alpha and beta', () => {
+    for (const backend of backends) for (const [m, k, n] of SPARSE_SHAPES) checkGemm(backend, m, k, n, true, m + 3 * k + n, true);
+  });
+
+  it('wasm takes the sparse path for a mostly-zero A, and only while sparseInputs is on', () => {
+    // NOTE: the sparse path skips the zeros of A, so a NaN in a row of B that meets only
+    // zeros of A leaves C finite; the dense product gives NaN (0·NaN). That tells the paths apart.
+    const m = 20, k = 64, n = 24;
+    for (const backend of backends.slice(1)) {
+      const wasm = backend.kernels as WasmKernels;
+      for (const transA of [false, true]) {
+        const a = backend.float32(m * k);
+        sparseFill(a, transA ? k : m, 5);
+        for (let i = 0; i < m; i++) a[transA ? 7 * m + i : i * k + 7] = 0; // op(A)[:, 7] = 0
+        const b = backend.float32(k * n);
+        randomFill(b, 6);
+        b.fill(NaN, 7 * n, 8 * n);
+        const c = backend.float32(m * n);
+        for (const sparseInputs of [true, false]) {
+          wasm.sparseInputs = sparseInputs;
+          backend.kernels.gemm(a, b, c, m, n, k, { transA });
+          assert.equal(c.some(Number.isNaN), !sparseInputs, `${backend.label} transA=${transA} sparseInputs=${sparseInputs}`);
+        }
+        wasm.sparseInputs = true;
+      }
+    }
   });
 
   it('beta = 0 overwrites C, NaN included; k = 0 gives beta·C', () => {

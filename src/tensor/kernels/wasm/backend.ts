@@ -30,6 +30,8 @@ export interface WasmKernels extends Kernels {
   minParallelGatherBytes: number;
   /** Split only when timings show it pays (default); false: always split what may be split. */
   adaptiveSplit: boolean;
+  /** Skip the zeros of a GEMM's A when it is mostly zeros (default); false: always dense. */
+  sparseInputs: boolean;
   /** Stops the worker threads. */
   close(): Promise<void>;
 }
@@ -83,7 +85,7 @@ export function createWasmKernels(
   };
 
   const runGemm = (args: GemmArgs): void => {
-    const { a, b, c, m, n, k, transA, transB, alpha, beta } = args;
+    const { a, b, c, m, n, k, transA, transB, alpha, beta, sparse } = args;
     const flops = 2 * m * n * k;
     const mayShare = pool !== undefined && flops >= backend.minParallelFlops;
     const decision = mayShare ? (backend.adaptiveSplit ? policy.decide(flops) : 'split') : 'single';
@@ -91,7 +93,7 @@ export function createWasmKernels(
     if (decision === 'single-wake') pool?.wake();
     const start = mayShare ? performance.now() : 0;
     if (share && pool) pool.run(args, splitGemm(m, n, (flops >= FINE_SPLIT_FLOPS ? 4 : 1) * threads));
-    else wasm.gemm(a, b, c, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, 0, m, 0, n, scratch);
+    else wasm.gemm(a, b, c, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, 0, m, 0, n, scratch, sparse ? 1 : 0);
     if (mayShare) policy.record(flops, share, (performance.now() - start) / 1000);
   };
 
@@ -105,6 +107,7 @@ export function createWasmKernels(
     minParallelFlops: DEFAULT_MIN_PARALLEL_FLOPS,
     minParallelGatherBytes: DEFAULT_MIN_PARALLEL_GATHER_BYTES,
     adaptiveSplit: true,
+    sparseInputs: true,
 
     gemm(a, b, c, m, n, k, options: GemmOptions = {}) {
       if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
@@ -119,11 +122,11 @@ export function createWasmKernels(
       const pb = input(b, k * n, stageB);
       let pc = heap.offsetOf(c);
       if (pc >= 0) {
-        runGemm({ a: pa, b: pb, c: pc, m, n, k, transA, transB, alpha, beta });
+        runGemm({ a: pa, b: pb, c: pc, m, n, k, transA, transB, alpha, beta, sparse: backend.sparseInputs });
         return;
       }
       pc = beta === 0 ? stageC.reserve(m * n * 4) : input(c, m * n, stageC);
-      runGemm({ a: pa, b: pb, c: pc, m, n, k, transA, transB, alpha, beta });
+      runGemm({ a: pa, b: pb, c: pc, m, n, k, transA, transB, alpha, beta, sparse: backend.sparseInputs });
       c.set(heap.float32.subarray(pc / 4, pc / 4 + m * n));
     },
 

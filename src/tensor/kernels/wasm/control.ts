@@ -12,15 +12,15 @@ export const MAILBOX_INTS = 48;
 export const SEQ = 0;
 export const OP = 1;
 /**
- * gemm: a, b, c, m, n, k, transA, transB, alpha (f32 bits), beta (f32 bits);
+ * gemm: a, b, c, m, n, k, transA, transB, alpha (f32 bits), beta (f32 bits), sparse;
  * gather: src, rows, dst, count, rowBytes.
  */
 export const ARGS = 2;
 /** 1: blocks are column ranges, 0: row ranges. */
-export const SPLIT_COLUMNS = 12;
+export const SPLIT_COLUMNS = 13;
 /** Blocks are whole multiples of this many rows (or columns): the GEMM tile. */
-export const TILE = 13;
-export const BLOCKS = 14;
+export const TILE = 14;
+export const BLOCKS = 15;
 export const NEXT = 16;
 export const DONE = 32;
 

@@ -6,7 +6,7 @@ export interface KernelExports {
   gemmScratchBytes(): number;
   gemm(
     a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number,
-    alpha: number, beta: number, i0: number, i1: number, j0: number, j1: number, scratch: number,
+    alpha: number, beta: number, i0: number, i1: number, j0: number, j1: number, scratch: number, sparse: number,
   ): void;
   addBias(x: number, bias: number, out: number, rows: number, cols: number): void;
   sumRows(x: number, out: number, rows: number, cols: number): void;

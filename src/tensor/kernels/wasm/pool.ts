@@ -36,6 +36,8 @@ export interface GemmArgs {
   transB: boolean;
   alpha: number;
   beta: number;
+  /** May skip the zeros of a mostly-zero A (see assembly/gemm-sparse.ts). */
+  sparse: boolean;
 }
 
 /** How a task is cut: into `blocks` ranges of whole `tile`s of rows (or columns of C). */
@@ -91,6 +93,7 @@ export class GemmPool {
     ints[g + 7] = args.transB ? 1 : 0;
     floats[g + 8] = args.alpha;
     floats[g + 9] = args.beta;
+    ints[g + 10] = args.sparse ? 1 : 0;
     this.post(OP_GEMM, split);
   }
 

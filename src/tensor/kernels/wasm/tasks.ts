@@ -24,7 +24,7 @@ export function workOnTask(wasm: KernelExports, ints: Int32Array, floats: Float3
       const [start, end] = blockRange(block, blocks, splitColumns ? n : m, tile);
       wasm.gemm(
         ints[g]!, ints[g + 1]!, ints[g + 2]!, m, n, ints[g + 5]!, ints[g + 6]!, ints[g + 7]!, floats[g + 8]!, floats[g + 9]!,
-        splitColumns ? 0 : start, splitColumns ? m : end, splitColumns ? start : 0, splitColumns ? end : n, scratch,
+        splitColumns ? 0 : start, splitColumns ? m : end, splitColumns ? start : 0, splitColumns ? end : n, scratch, ints[g + 10]!,
       );
     }
     Atomics.add(ints, DONE, 1);
