@@ -6,15 +6,17 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { loadMnistPackage } from '../src/data/mnist-files.js';
 import { closeBackends } from '../src/tensor/kernels/select.js';
 import type { MicroOutcome, Request, TrainOutcome } from './protocol.js';
-import { microScratchnet, trainScratchnet } from './systems/scratchnet.js';
-import { microTfjs, trainTfjs } from './systems/tfjs.js';
 
+/** Imports only the system under test: TF.js loaded into a scratchnet run would count in its peak RSS. */
 async function run(request: Request): Promise<TrainOutcome | MicroOutcome> {
   const { system } = request;
   if (system.kind === 'numpy') throw new Error('numpy runs as a python3 process, not through child.js');
-  if (request.mode === 'micro') return system.kind === 'scratchnet' ? microScratchnet(request) : microTfjs(request);
-  const load = () => loadMnistPackage({ keepShape: request.job.keepImageShape });
-  return system.kind === 'scratchnet' ? trainScratchnet(request, load) : trainTfjs(request, load);
+  const { micro, train } =
+    system.kind === 'scratchnet'
+      ? await import('./systems/scratchnet.js').then((m) => ({ micro: m.microScratchnet, train: m.trainScratchnet }))
+      : await import('./systems/tfjs.js').then((m) => ({ micro: m.microTfjs, train: m.trainTfjs }));
+  if (request.mode === 'micro') return micro(request);
+  return train(request, () => loadMnistPackage({ keepShape: request.job.keepImageShape }));
 }
 
 function write(path: string, value: unknown): void {

@@ -3,7 +3,13 @@
 import type { GemmShape, TrainJob } from './job.js';
 
 export type SystemSpec =
-  | { readonly kind: 'scratchnet'; readonly backend: string; readonly threads: number }
+  | {
+      readonly kind: 'scratchnet';
+      readonly backend: string;
+      readonly threads: number;
+      /** wasm with its sparse GEMM path off: every product dense, as in NumPy and TF.js. */
+      readonly dense?: boolean;
+    }
   | { readonly kind: 'tfjs'; readonly backend: 'cpu' | 'wasm'; readonly variant: TfjsVariant }
   | { readonly kind: 'numpy'; /** OpenBLAS threads; unset = its default (all cores). */ readonly threads?: number };
 
@@ -69,7 +75,7 @@ export interface MicroOutcome {
 export function systemLabel(system: SystemSpec): string {
   switch (system.kind) {
     case 'scratchnet':
-      return `scratchnet ${system.backend} ×${system.threads}`;
+      return `scratchnet ${system.backend} ×${system.threads}${system.dense ? ' (dense only)' : ''}`;
     case 'tfjs':
       return `TF.js ${system.backend} (${system.variant})`;
     case 'numpy':
@@ -81,7 +87,7 @@ export function systemLabel(system: SystemSpec): string {
 export function systemId(system: SystemSpec): string {
   switch (system.kind) {
     case 'scratchnet':
-      return `scratchnet-${system.backend}-${system.threads}`;
+      return `scratchnet-${system.backend}-${system.threads}${system.dense ? '-dense' : ''}`;
     case 'tfjs':
       return `tfjs-${system.backend}-${system.variant}`;
     case 'numpy':

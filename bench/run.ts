@@ -79,13 +79,25 @@ function trainSystems(job: TrainJob, options: Options): SystemSpec[] {
   }
   // NOTE: TF.js's wasm backend has no Conv2DBackpropFilter kernel, so a conv net trains on its cpu backend only.
   systems.push({ kind: 'tfjs', backend: job.keepImageShape ? 'cpu' : 'wasm', variant: 'autodiff' });
-  for (const backend of BACKENDS) for (const threads of options.threads) systems.push({ kind: 'scratchnet', backend, threads });
+  systems.push(...scratchnetSystems(options));
   return systems.filter((s) => selected(options, s));
+}
+
+/** Each backend at each thread count; wasm also with its sparse path off (every product dense). */
+function scratchnetSystems(options: Options): SystemSpec[] {
+  const systems: SystemSpec[] = [];
+  for (const backend of BACKENDS) {
+    for (const threads of options.threads) {
+      systems.push({ kind: 'scratchnet', backend, threads });
+      if (backend === 'wasm') systems.push({ kind: 'scratchnet', backend, threads, dense: true });
+    }
+  }
+  return systems;
 }
 
 function microSystems(options: Options): SystemSpec[] {
   const systems: SystemSpec[] = [];
-  for (const backend of BACKENDS) for (const threads of options.threads) systems.push({ kind: 'scratchnet', backend, threads });
+  systems.push(...scratchnetSystems(options));
   systems.push({ kind: 'numpy', threads: 1 }, { kind: 'numpy', threads: 2 }, { kind: 'tfjs', backend: 'wasm', variant: 'manual' });
   return systems.filter((s) => selected(options, s));
 }

@@ -14,10 +14,11 @@ import { evaluatedImages, REFERENCE_JOB } from '../job.js';
 import type { MicroOutcome, MicroRequest, TrainOutcome, TrainRequest } from '../protocol.js';
 import { bestSecondsPerCall, medianMicroseconds, peakRssMB } from '../timing.js';
 
-type ScratchnetSystem = { kind: 'scratchnet'; backend: string; threads: number };
+type ScratchnetSystem = { kind: 'scratchnet'; backend: string; threads: number; dense?: boolean };
 
 async function select(system: ScratchnetSystem): Promise<void> {
-  await useBackend(system.backend as BackendName, { threads: system.threads });
+  const backend = await useBackend(system.backend as BackendName, { threads: system.threads });
+  if (system.dense && 'sparseInputs' in backend) backend.sparseInputs = false;
 }
 
 /** `load` runs after the backend is chosen, so the images live where its kernels want them (the wasm heap). */
