@@ -1,8 +1,10 @@
 // The portable backend: plain TypeScript, float32 or float64.
 // GEMM packs op(A) into 4-row panels and op(B) into 4-column panels so the inner loop
-// reads two short contiguous runs and keeps a 4×4 block of C in 16 local variables.
+// reads two short contiguous runs and keeps a 4×4 block of C in 16 local variables; a
+// mostly-zero A takes the sparse path (js-sparse.ts).
 
 import type { Data } from '../tensor.js';
+import { gemmSparseA, sparseAPays } from './js-sparse.js';
 import type { GemmOptions, Kernels, LabelIndices } from './kernels.js';
 
 const TILE = 4;
@@ -19,6 +21,10 @@ export function gemmJs(a: Data, b: Data, c: Data, m: number, n: number, k: numbe
   if (beta === 0) c.fill(0, 0, m * n);
   else if (beta !== 1) for (let i = 0; i < m * n; i++) c[i] *= beta;
   if (m === 0 || n === 0 || k === 0 || alpha === 0) return;
+  if (sparseAPays(a, m, n, k, transA, transB)) {
+    gemmSparseA(a, b, c, m, n, k, transA, alpha);
+    return;
+  }
 
   const panelsB = Math.ceil(n / TILE);
   packedB = scratch(packedB, panelsB * k * TILE);

@@ -22,7 +22,12 @@ export interface GemmOptions {
 export interface Kernels {
   readonly name: string;
 
-  /** C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C */
+  /**
+   * C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C
+   *
+   * NOTE: when A is mostly zeros (a batch of images), both backends multiply its nonzeros
+   * only, so a zero of A times an ∞ or NaN of B adds nothing instead of NaN.
+   */
   gemm(a: Data, b: Data, c: Data, m: number, n: number, k: number, options?: GemmOptions): void;
 
   /** out[i, j] = x[i, j] + bias[j]   (x is rows×cols; out may be x) */
