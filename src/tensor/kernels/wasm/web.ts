@@ -21,7 +21,7 @@ export async function loadWasmKernels(options: WebWasmOptions = {}): Promise<Was
   const variant = chooseVariant(features, options.variant);
   if (!variant) throw new Error(`WebAssembly ${options.variant ?? 'SIMD'} is not supported by this browser`);
   const shared = features.sharedMemory && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  const base = options.baseUrl ?? new URL('../../../../build/wasm/', import.meta.url);
+  const base = options.baseUrl ?? new URL('../../../../../build/wasm/', import.meta.url);
   const url = new URL(wasmFileName(variant, shared), base);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
