@@ -1,5 +1,6 @@
-// scratchnet's library API. Everything here runs in Node and in the browser except the
-// file loaders re-exported from './node.js'.
+// scratchnet's library API. Everything here runs in Node and in the browser, imported as
+// it is (test/browser.test.ts loads it in Chromium); the file loaders are in './node.js',
+// ONNX export in './onnx.js'.
 
 export { Tensor, sizeOf, type DType, type Data } from './tensor/tensor.js';
 export { Rng, type RngState } from './tensor/rng.js';
@@ -45,7 +46,6 @@ export { predict, predictProbabilities, softmaxRows, topClasses, type ClassProba
 export { saveModel, loadModel, loadModelFile, netTensors, type ModelInfo, type LoadedModel, type LoadOptions } from './io/model-file.js';
 export { encodeSafetensors, decodeSafetensors, type SafetensorsContents } from './io/safetensors.js';
 export { encodeTrainingState, decodeTrainingState, type TrainingState, type OptimizerSnapshot } from './io/training-state.js';
-export { exportOnnx, registerOnnxLayer, type OnnxExportOptions } from './io/onnx.js';
 
 export { parseIdx, writeIdx, type Idx } from './data/idx.js';
 export { toDataset, toImageData, oneHot, type Dataset, type ImageData } from './data/dataset.js';
