@@ -48,7 +48,7 @@ export interface JobResult {
 /** MNIST file by its standard name (train-images-idx3-ubyte …), as bytes. */
 export type ReadMnistFile = (name: string) => Promise<Uint8Array>;
 
-export const JOB_SEED = 7;
+const JOB_SEED = 7;
 
 export async function runJob(read: ReadMnistFile, options: JobOptions): Promise<JobResult> {
   const backend = await useBackend('wasm', { threads: options.threads, variant: options.variant });
