@@ -53,7 +53,7 @@ function parseOptions(argv: string[]): Options {
     .description('scratchnet vs TensorFlow.js vs NumPy on the reference job (784-50-10, 10 000 iterations), plus GEMM and inference tables')
     .option('--quick', 'short run: the two-layer job for 1000 iterations (2 scheduled evaluations + final), TF.js cpu capped at 100, smaller micro-benchmarks', false)
     .option('--only <ids>', 'run only systems whose id starts with one of these (numpy, tfjs-cpu, tfjs-wasm, scratchnet-js, scratchnet-wasm-2 …)', list)
-    .option('--jobs <ids>', `training jobs (${JOBS.map((j) => j.id).join(', ')}); a job whose layers are missing is reported as skipped`, list, JOBS.map((j) => j.id))
+    .option('--jobs <ids>', `training jobs (${JOBS.map((j) => j.id).join(', ')}, or none: the GEMM and inference tables only); a job whose layers are missing is reported as skipped`, list, JOBS.map((j) => j.id))
     .option('--threads <list>', 'thread counts for each scratchnet backend', (v) => list(v).map(positiveInt), [1, 2])
     .option('--tfjs-cpu-iters <n>', 'cap the TF.js cpu backend (the slowest run, ~10 min in full) to n iterations; its wall time is then extrapolated and marked', positiveInt)
     .option('--cap <id=n>', 'run systems whose id starts with id for n iterations only, extrapolated and marked (repeatable; the cnn job caps tfjs-cpu=10 and scratchnet-js=300 by itself)', capEntry, {} as Record<string, number>)
@@ -186,9 +186,9 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options.from) return showSaved(options.from);
   options.out ??= fileURLToPath(new URL('../../bench/results', import.meta.url));
-  const unknownJobs = options.jobs.filter((id) => !JOBS.some((j) => j.id === id));
+  const unknownJobs = options.jobs.filter((id) => id !== 'none' && !JOBS.some((j) => j.id === id));
   if (unknownJobs.length > 0) {
-    process.stderr.write(`--jobs: unknown job ${unknownJobs.join(', ')} (known: ${JOBS.map((j) => j.id).join(', ')})\n`);
+    process.stderr.write(`--jobs: unknown job ${unknownJobs.join(', ')} (known: ${JOBS.map((j) => j.id).join(', ')}, none)\n`);
     process.exit(2);
   }
   const known = [...JOBS.flatMap((job) => trainSystems(job, { ...options, only: undefined })), ...microSystems({ ...options, only: undefined })].map(systemId);

@@ -3,17 +3,17 @@
 //   W ← W − lr · ∂L/∂W / (√h + 1e-7)
 
 import type { Param } from '../layers/layer.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { Slots, type Optimizer } from './optimizer.js';
+import { SlotOptimizer } from './optimizer.js';
 
 /** Keeps 1/√h finite while h is still zero. */
 export const EPSILON = 1e-7;
 
-export class AdaGrad implements Optimizer {
+export class AdaGrad extends SlotOptimizer {
   readonly name = 'adagrad';
-  private readonly slots = new Slots('adagrad', ['h']);
 
-  constructor(public lr = 0.01) {}
+  constructor(public lr = 0.01) {
+    super('adagrad', ['h']);
+  }
 
   update(params: readonly Param[]): void {
     this.slots.checkNames(params);
@@ -28,14 +28,6 @@ export class AdaGrad implements Optimizer {
         w[i] -= (lr * gi) / (Math.sqrt(h[i]!) + EPSILON);
       }
     }
-  }
-
-  state(): Record<string, Tensor> {
-    return Object.fromEntries(this.slots.entries());
-  }
-
-  loadState(state: Record<string, Tensor>): void {
-    this.slots.load(state);
   }
 
   config(): Record<string, string | number> {

@@ -6,11 +6,10 @@
 import type { Param } from '../layers/layer.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { EPSILON } from './adagrad.js';
-import { scalarState, scalarTensor, Slots, type Optimizer } from './optimizer.js';
+import { scalarState, scalarTensor, SlotOptimizer } from './optimizer.js';
 
-export class Adam implements Optimizer {
+export class Adam extends SlotOptimizer {
   readonly name = 'adam';
-  private readonly slots = new Slots('adam', ['m', 'v']);
   /** Steps taken so far. */
   private step = 0;
 
@@ -18,7 +17,9 @@ export class Adam implements Optimizer {
     public lr = 0.001,
     readonly beta1 = 0.9,
     readonly beta2 = 0.999,
-  ) {}
+  ) {
+    super('adam', ['m', 'v']);
+  }
 
   update(params: readonly Param[]): void {
     this.slots.checkNames(params);
@@ -39,11 +40,11 @@ export class Adam implements Optimizer {
     }
   }
 
-  state(): Record<string, Tensor> {
-    return { ...Object.fromEntries(this.slots.entries()), t: scalarTensor(this.step) };
+  override state(): Record<string, Tensor> {
+    return { ...super.state(), t: scalarTensor(this.step) };
   }
 
-  loadState(state: Record<string, Tensor>): void {
+  override loadState(state: Record<string, Tensor>): void {
     const step = scalarState(state, 't', 'adam');
     if (!Number.isInteger(step) || step < 0) throw new Error(`adam: state "t" must be a step count, got ${step}`);
     this.slots.load(state, ['t']);

@@ -3,17 +3,17 @@
 //   W ← W + v
 
 import type { Param } from '../layers/layer.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { Slots, type Optimizer } from './optimizer.js';
+import { SlotOptimizer } from './optimizer.js';
 
-export class Momentum implements Optimizer {
+export class Momentum extends SlotOptimizer {
   readonly name = 'momentum';
-  private readonly slots = new Slots('momentum', ['v']);
 
   constructor(
     public lr = 0.01,
     readonly momentum = 0.9,
-  ) {}
+  ) {
+    super('momentum', ['v']);
+  }
 
   update(params: readonly Param[]): void {
     this.slots.checkNames(params);
@@ -27,14 +27,6 @@ export class Momentum implements Optimizer {
         w[i] += v[i]!;
       }
     }
-  }
-
-  state(): Record<string, Tensor> {
-    return Object.fromEntries(this.slots.entries());
-  }
-
-  loadState(state: Record<string, Tensor>): void {
-    this.slots.load(state);
   }
 
   config(): Record<string, string | number> {

@@ -4,17 +4,17 @@
 // (the momentum step taken from the look-ahead point W + α·v, rewritten so only W is stored)
 
 import type { Param } from '../layers/layer.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { Slots, type Optimizer } from './optimizer.js';
+import { SlotOptimizer } from './optimizer.js';
 
-export class Nesterov implements Optimizer {
+export class Nesterov extends SlotOptimizer {
   readonly name = 'nesterov';
-  private readonly slots = new Slots('nesterov', ['v']);
 
   constructor(
     public lr = 0.01,
     readonly momentum = 0.9,
-  ) {}
+  ) {
+    super('nesterov', ['v']);
+  }
 
   update(params: readonly Param[]): void {
     this.slots.checkNames(params);
@@ -30,14 +30,6 @@ export class Nesterov implements Optimizer {
         w[i] += velocityScale * v[i]! - gradScale * g[i]!;
       }
     }
-  }
-
-  state(): Record<string, Tensor> {
-    return Object.fromEntries(this.slots.entries());
-  }
-
-  loadState(state: Record<string, Tensor>): void {
-    this.slots.load(state);
   }
 
   config(): Record<string, string | number> {

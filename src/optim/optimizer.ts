@@ -76,6 +76,28 @@ export class Slots {
   }
 }
 
+/** An optimizer whose state is its slots: state() and loadState() come with it. */
+export abstract class SlotOptimizer implements Optimizer {
+  abstract readonly name: string;
+  abstract lr: number;
+  protected readonly slots: Slots;
+
+  constructor(owner: string, slotNames: readonly string[]) {
+    this.slots = new Slots(owner, slotNames);
+  }
+
+  abstract update(params: readonly Param[]): void;
+  abstract config(): Record<string, string | number>;
+
+  state(): Record<string, Tensor> {
+    return Object.fromEntries(this.slots.entries());
+  }
+
+  loadState(state: Record<string, Tensor>): void {
+    this.slots.load(state);
+  }
+}
+
 /** Reads a scalar (a one-element tensor) from a saved state. */
 export function scalarState(state: Record<string, Tensor>, key: string, owner: string): number {
   const tensor = state[key];

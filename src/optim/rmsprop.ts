@@ -3,18 +3,18 @@
 //   W ← W − lr · ∂L/∂W / (√h + 1e-7)
 
 import type { Param } from '../layers/layer.js';
-import type { Tensor } from '../tensor/tensor.js';
 import { EPSILON } from './adagrad.js';
-import { Slots, type Optimizer } from './optimizer.js';
+import { SlotOptimizer } from './optimizer.js';
 
-export class RMSprop implements Optimizer {
+export class RMSprop extends SlotOptimizer {
   readonly name = 'rmsprop';
-  private readonly slots = new Slots('rmsprop', ['h']);
 
   constructor(
     public lr = 0.01,
     readonly decayRate = 0.99,
-  ) {}
+  ) {
+    super('rmsprop', ['h']);
+  }
 
   update(params: readonly Param[]): void {
     this.slots.checkNames(params);
@@ -29,14 +29,6 @@ export class RMSprop implements Optimizer {
         w[i] -= (lr * gi) / (Math.sqrt(h[i]!) + EPSILON);
       }
     }
-  }
-
-  state(): Record<string, Tensor> {
-    return Object.fromEntries(this.slots.entries());
-  }
-
-  loadState(state: Record<string, Tensor>): void {
-    this.slots.load(state);
   }
 
   config(): Record<string, string | number> {
