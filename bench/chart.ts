@@ -30,7 +30,7 @@ export function chartBars(job: JobResults): ChartBar[] {
 export function wallTimeChart(report: BenchReport, job: JobResults) {
   const scaled = job.rows.some((row) => row.derived?.extrapolatedWallSeconds !== undefined);
   const subtitle = [
-    `${report.date} · ${report.mode === 'quick' ? 'QUICK run, not the full job · ' : ''}${job.iterations} iterations, ${job.evaluations} evaluations · ${report.machine['cores']} cores, shared`,
+    `${report.date} · ${report.mode === 'quick' ? 'QUICK run, not the full job · ' : ''}${job.iterations} iterations, ${job.evaluations} evaluations · ${report.machine['cores']} cores, load average ${report.machine['loadAverageAtStart']} at start`,
     ...(scaled ? ['(extrapolated): a capped run, its wall time estimated from its per-iteration and per-image evaluation rates'] : []),
   ];
   return barChart(chartBars(job), { title: `Training wall time, lower is better — ${job.title}`, unit: 's', xTitle: 'wall time (s)', subtitle });
