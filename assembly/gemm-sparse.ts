@@ -24,26 +24,20 @@ const MIN_COLUMNS: i32 = 16;
 const MIN_DEPTH: i32 = 32;
 /** Bytes per list entry: an int32 index and a float32 value. */
 const ENTRY: i32 = 8;
-/** listNonzeros writes whole vectors: up to 3 entries past the last one. */
-const SLACK: i32 = 3;
 
 /**
- * Whether op(A)·B for rows [i0, i1) of C should take the sparse path: B not transposed,
- * wide and deep enough, and at most MAX_DENSITY nonzeros in a sample of the rows of A the block reads.
+ * Whether op(A)·B should take the sparse path: B not transposed, wide and deep enough, and
+ * at most MAX_DENSITY nonzeros in a sample of A's stored rows (k×m when transposed).
  */
-export function sparseAPays(a: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32, i0: i32, i1: i32): bool {
-  if (transB || n < MIN_COLUMNS || k < MIN_DEPTH) return false;
-  // The block reads rows [i0, i1) of A, or (A transposed, k×m) columns [i0, i1) of its k rows.
-  const rows = transA ? k : i1 - i0;
-  const firstRow = transA ? 0 : i0;
-  const rowLength = transA ? m : k;
-  const from = transA ? i0 : 0;
-  const width = transA ? i1 - i0 : k;
+export function sparseAPays(a: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32): bool {
+  if (transB || n < MIN_COLUMNS || k < MIN_DEPTH || m < 1) return false;
+  const rows = transA ? k : m;
+  const width = transA ? m : k;
   const samples = min(SAMPLE_ROWS, rows);
   let nonzeros = 0;
   for (let s = 0; s < samples; s++) {
-    const row = firstRow + <i32>((<i64>s * rows) / samples);
-    nonzeros += countNonzeros(a + (<usize>row * rowLength + from) * 4, width);
+    const row = <i32>((<i64>s * rows) / samples);
+    nonzeros += countNonzeros(a + <usize>row * <usize>width * 4, width);
   }
   return <f32>nonzeros <= MAX_DENSITY * <f32>(samples * width);
 }
@@ -56,7 +50,7 @@ export function gemmSparseRows(
   a: usize, b: usize, c: usize, n: i32, k: i32, alpha: f32, beta: f32, i0: i32, i1: i32, j0: i32, j1: i32,
   scratch: usize, scratchBytes: i32,
 ): bool {
-  const capacity = k + SLACK;
+  const capacity = k;
   if (<i64>capacity * ENTRY > <i64>scratchBytes) return false;
   const indices = scratch;
   const values = scratch + <usize>capacity * 4;
@@ -84,14 +78,14 @@ export function gemmSparseColumns(
   const positions = rowEnds + <usize>k * 4;
   const lists = positions + <usize>rows * 4;
   const capacity = <i32>min<i64>((<i64>scratchBytes - <i64>(k + rows) * 4) / (2 * ENTRY), <i64>i32.MAX_VALUE);
-  if (capacity < rows + SLACK) return false;
+  if (capacity < rows) return false;
   const rowIndices = lists;
   const rowValues = rowIndices + <usize>capacity * 4;
   const columnIndices = rowValues + <usize>capacity * 4;
   const columnValues = columnIndices + <usize>capacity * 4;
   let total = 0;
   for (let p = 0; p < k; p++) {
-    if (total > capacity - rows - SLACK) return false;
+    if (total > capacity - rows) return false;
     const at = <usize>total * 4;
     total += listNonzeros(a + (<usize>p * m + i0) * 4, rows, rowIndices + at, rowValues + at);
     store<i32>(rowEnds + <usize>p * 4, total);
@@ -141,8 +135,9 @@ function countNonzeros(x: usize, length: i32): i32 {
 
 /**
  * Writes j and x[j] for each nonzero x[j], j < length, to indices and values; returns how
- * many. Branch-free: each 4 floats are packed to the front by a shuffle chosen by their
- * nonzero mask and stored whole (so up to 3 entries past the last are overwritten).
+ * many. No branch per float: each 4 floats are packed to the front by a shuffle chosen by
+ * their nonzero mask and stored whole. The up to 3 entries written past the count stay
+ * below `length` (the count never exceeds j), so `length` entries of room suffice.
  */
 function listNonzeros(x: usize, length: i32, indices: usize, values: usize): i32 {
   const zero = f32x4.splat(0);
@@ -185,25 +180,30 @@ function pack4(v: v128, mask: i32, j: i32, indices: usize, values: usize, count:
 }
 
 /**
- * For each 4-bit mask of nonzero lanes, the byte shuffle that moves those lanes (32-bit)
- * to the front, in order.
+ * For each 4-bit mask of nonzero lanes (lane 0 first, x = nonzero), the byte shuffle that
+ * moves those lanes to the front, in order; the lanes after them are don't-cares.
+ * NOTE: constant data, not filled in by code at start: every instantiation on the shared
+ * memory (each worker's) rewrites the data segments, and a table being refilled while
+ * another thread reads it would send that thread's reads anywhere.
  */
-const PACK_LANES = packLanesTable();
-
-function packLanesTable(): usize {
-  const table = memory.data(16 * 16);
-  for (let mask = 0; mask < 16; mask++) {
-    let to = 0;
-    for (let lane = 0; lane < 4; lane++) {
-      if (!((mask >> lane) & 1)) continue;
-      for (let byte = 0; byte < 4; byte++) store<u8>(table + <usize>(mask * 16 + to * 4 + byte), <u8>(lane * 4 + byte));
-      to++;
-    }
-    // Lanes past the packed ones: anything (they are overwritten or never read).
-    for (; to < 4; to++) for (let byte = 0; byte < 4; byte++) store<u8>(table + <usize>(mask * 16 + to * 4 + byte), <u8>byte);
-  }
-  return table;
-}
+const PACK_LANES = memory.data<u8>([
+  0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3,  // ....
+  0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3,  // x...
+  4, 5, 6, 7, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3,  // .x..
+  0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 0, 1, 2, 3,  // xx..
+  8, 9, 10, 11, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3,  // ..x.
+  0, 1, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 0, 1, 2, 3,  // x.x.
+  4, 5, 6, 7, 8, 9, 10, 11, 0, 1, 2, 3, 0, 1, 2, 3,  // .xx.
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0, 1, 2, 3,  // xxx.
+  12, 13, 14, 15, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3,  // ...x
+  0, 1, 2, 3, 12, 13, 14, 15, 0, 1, 2, 3, 0, 1, 2, 3,  // x..x
+  4, 5, 6, 7, 12, 13, 14, 15, 0, 1, 2, 3, 0, 1, 2, 3,  // .x.x
+  0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, 0, 1, 2, 3,  // xx.x
+  8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 0, 1, 2, 3,  // ..xx
+  0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3,  // x.xx
+  4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3,  // .xxx
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,  // xxxx
+]);
 
 /**
  * c[j0 .. j1) = alpha · Σ_q value_q · B[p_q, j0 .. j1) + beta · c over the `count` list

@@ -10,7 +10,7 @@
 // loads of A, 8 multiply-adds.
 
 import { scaleBlock, update } from './block';
-import { gemmSparseColumns, gemmSparseRows, sparseAPays } from './gemm-sparse';
+import { gemmSparseColumns, gemmSparseRows } from './gemm-sparse';
 import { madd } from './simd';
 
 const MR: i32 = 4;
@@ -34,8 +34,10 @@ export function gemm(
     scaleBlock(c, n, beta, i0, i1, j0, j1);
     return;
   }
-  // A mostly zeros (images, Relu outputs): only its nonzeros are multiplied (gemm-sparse.ts).
-  if (sparse && sparseAPays(a, m, n, k, transA, transB, i0, i1)) {
+  // A mostly zeros (a batch of images): only its nonzeros are multiplied (gemm-sparse.ts).
+  // NOTE: the caller decides once per product (sparseAPays), not each block: a product split
+  // over threads then gives the same bits as on one thread.
+  if (sparse && !transB) {
     const done = transA
       ? gemmSparseColumns(a, b, c, m, n, k, alpha, beta, i0, i1, j0, j1, scratch, gemmScratchBytes())
       : gemmSparseRows(a, b, c, n, k, alpha, beta, i0, i1, j0, j1, scratch, gemmScratchBytes());

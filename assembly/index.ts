@@ -3,6 +3,7 @@
 // The JavaScript side owns the memory layout: it allocates from heapBase() upward.
 
 export { gemm, gemmScratchBytes } from './gemm';
+export { sparseAPays } from './gemm-sparse';
 export {
   addBias, axpy, countCorrect, gatherRows, relu, reluBackward, softmaxCrossEntropy, softmaxCrossEntropyBackward, sumRows,
 } from './elementwise';

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gemmJs } from '../src/tensor/kernels/js.js';
-import type { WasmKernels } from '../src/tensor/kernels/wasm/backend.js';
 import { backendsUnderTest, randomFill, type Backend } from './helpers/kernels-backends.js';
 
 const SHAPES: [m: number, k: number, n: number][] = [
@@ -64,7 +63,7 @@ const SPARSE_SHAPES: [m: number, k: number, n: number][] = [
   [12, 50, 70],
 ];
 
-/** About 85% zeros, like an MNIST image; row 1 all zeros, row 2 all nonzero. */
+/** About 85% zeros, like an MNIST image; stored row 1 all zeros, stored row 2 all nonzero. */
 function sparseFill(a: Float32Array, rows: number, seed: number): void {
   randomFill(a, seed);
   const cols = a.length / rows;
@@ -77,12 +76,12 @@ function checkGemm(backend: Backend, m: number, k: number, n: number, inPlace: b
   const a = make(m * k);
   const b = make(k * n);
   randomFill(a, seed);
-  // Stored A is m×k, or k×m when transposed: zero most of it either way (shapes of both kinds are checked).
-  if (sparse) sparseFill(a, m, seed);
   randomFill(b, seed + 1);
   const c0 = new Float32Array(m * n);
   randomFill(c0, seed + 2);
   for (const { transA, transB } of TRANSPOSES) {
+    // Stored A is m×k, or k×m when transposed: its all-zero and all-nonzero rows are stored rows.
+    if (sparse) sparseFill(a, transA ? k : m, seed);
     const { product, magnitude } = reference(a, b, m, k, n, transA, transB);
     for (const { alpha, beta } of SCALES) {
       const c = make(m * n);
@@ -119,27 +118,91 @@ describe('gemm on every backend', () => {
     for (const backend of backends) for (const [m, k, n] of SPARSE_SHAPES) checkGemm(backend, m, k, n, true, m + 3 * k + n, true);
   });
 
-  it('wasm takes the sparse path for a mostly-zero A, and only while sparseInputs is on', () => {
+  it('takes the sparse path for a mostly-zero A, and only while sparseInputs is on (float32 and float64)', () => {
     // NOTE: the sparse path skips the zeros of A, so a NaN in a row of B that meets only
     // zeros of A leaves C finite; the dense product gives NaN (0·NaN). That tells the paths apart.
     const m = 20, k = 64, n = 24;
-    for (const backend of backends.slice(1)) {
-      const wasm = backend.kernels as WasmKernels;
+    for (const backend of backends) {
+      const { kernels } = backend;
+      for (const [transA, float64] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        const a32 = backend.float32(m * k);
+        sparseFill(a32, transA ? k : m, 5);
+        for (let i = 0; i < m; i++) a32[transA ? 7 * m + i : i * k + 7] = 0; // op(A)[:, 7] = 0
+        const b32 = backend.float32(k * n);
+        randomFill(b32, 6);
+        b32.fill(NaN, 7 * n, 8 * n);
+        const [a, b, c] = float64 ? [Float64Array.from(a32), Float64Array.from(b32), new Float64Array(m * n)] : [a32, b32, backend.float32(m * n)];
+        for (const sparseInputs of [true, false]) {
+          kernels.sparseInputs = sparseInputs;
+          kernels.gemm(a, b, c, m, n, k, { transA });
+          assert.equal(c.some(Number.isNaN), !sparseInputs, `${backend.label} transA=${transA} float64=${float64} sparseInputs=${sparseInputs}`);
+        }
+        kernels.sparseInputs = true;
+      }
+    }
+  });
+
+  it('sparse path: beta = 0 overwrites a C full of NaN', () => {
+    const m = 30, k = 100, n = 21;
+    for (const backend of backends) {
       for (const transA of [false, true]) {
         const a = backend.float32(m * k);
-        sparseFill(a, transA ? k : m, 5);
-        for (let i = 0; i < m; i++) a[transA ? 7 * m + i : i * k + 7] = 0; // op(A)[:, 7] = 0
+        sparseFill(a, transA ? k : m, 9);
         const b = backend.float32(k * n);
-        randomFill(b, 6);
-        b.fill(NaN, 7 * n, 8 * n);
-        const c = backend.float32(m * n);
-        for (const sparseInputs of [true, false]) {
-          wasm.sparseInputs = sparseInputs;
-          backend.kernels.gemm(a, b, c, m, n, k, { transA });
-          assert.equal(c.some(Number.isNaN), !sparseInputs, `${backend.label} transA=${transA} sparseInputs=${sparseInputs}`);
-        }
-        wasm.sparseInputs = true;
+        randomFill(b, 10);
+        const c = backend.float32(m * n).fill(NaN);
+        backend.kernels.gemm(a, b, c, m, n, k, { transA, beta: 0 });
+        const expected = new Float64Array(m * n);
+        gemmJs(Float64Array.from(a), Float64Array.from(b), expected, m, n, k, { transA }, false);
+        for (let i = 0; i < m * n; i++) assert.ok(Math.abs(c[i]! - expected[i]!) < 1e-4, `${backend.label} transA=${transA}: C[${i}] = ${c[i]}, expected ${expected[i]}`);
       }
+    }
+  });
+
+  it('a product gives the same bits split over threads as on one (one sparse-or-dense choice per product)', () => {
+    // Rows of A at 60% and at 10% nonzeros: blocks choosing for themselves would disagree.
+    const m = 100, k = 784, n = 50;
+    const pairs = [[backends[1]!, backends[3]!], [backends[2]!, backends[4]!]] as const;
+    for (const [one, split] of pairs) {
+      for (const transA of [false, true]) {
+        const a = one.float32(m * k);
+        randomFill(a, 21);
+        for (let i = 0; i < m * k; i++) {
+          const storedRow = Math.floor(i / (transA ? m : k));
+          const mixedRow = transA ? storedRow % 100 : storedRow;
+          if (Math.abs(a[i]!) > (mixedRow < 52 ? 0.6 : 0.1)) a[i] = 0;
+        }
+        const b = one.float32(k * n);
+        randomFill(b, 22);
+        const [c1, c2] = [one.float32(m * n), split.float32(m * n)];
+        const [a2, b2] = [split.float32(m * k), split.float32(k * n)];
+        a2.set(a);
+        b2.set(b);
+        one.kernels.gemm(a, b, c1, m, n, k, { transA });
+        split.kernels.gemm(a2, b2, c2, m, n, k, { transA });
+        assert.deepEqual(c2, c1, `${one.label} vs ${split.label}, transA=${transA}`);
+      }
+    }
+  });
+
+  it('wasm falls back to the dense product when its scratch cannot hold the nonzeros of Aᵀ', () => {
+    // Aᵀ·B with A stored k×m: the rows the density is sampled from are zero, the others full,
+    // so A looks sparse but holds ~200 000 nonzeros (the scratch holds ~65 000).
+    const m = 100, k = 2000, n = 16;
+    for (const backend of backends.slice(1)) {
+      const a = backend.float32(k * m);
+      randomFill(a, 31);
+      for (let s = 0; s < 8; s++) a.fill(0, ((s * k) / 8) * m, ((s * k) / 8 + 1) * m);
+      const b = backend.float32(k * n);
+      randomFill(b, 32);
+      const c = backend.float32(m * n);
+      backend.kernels.gemm(a, b, c, m, n, k, { transA: true });
+      const expected = new Float64Array(m * n);
+      gemmJs(Float64Array.from(a), Float64Array.from(b), expected, m, n, k, { transA: true }, false);
+      for (let i = 0; i < m * n; i++) assert.ok(Math.abs(c[i]! - expected[i]!) < 1e-3, `${backend.label}: C[${i}] = ${c[i]}, expected ${expected[i]}`);
+      b.fill(NaN, 0, n); // row 0 of A is zero: only the dense product gives NaN
+      backend.kernels.gemm(a, b, c, m, n, k, { transA: true });
+      assert.ok(c.some(Number.isNaN), `${backend.label}: expected the dense fallback`);
     }
   });
 

@@ -18,7 +18,7 @@ type ScratchnetSystem = { kind: 'scratchnet'; backend: string; threads: number; 
 
 async function select(system: ScratchnetSystem): Promise<void> {
   const backend = await useBackend(system.backend as BackendName, { threads: system.threads });
-  if (system.dense && 'sparseInputs' in backend) backend.sparseInputs = false;
+  if (system.dense) backend.sparseInputs = false;
 }
 
 /** `load` runs after the backend is chosen, so the images live where its kernels want them (the wasm heap). */

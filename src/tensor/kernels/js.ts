@@ -16,12 +16,13 @@ function scratch(current: Float64Array, length: number): Float64Array {
   return current.length >= length ? current : new Float64Array(length);
 }
 
-export function gemmJs(a: Data, b: Data, c: Data, m: number, n: number, k: number, options: GemmOptions = {}): void {
+/** `sparse`: skip the zeros of a mostly-zero A (js-sparse.ts). */
+export function gemmJs(a: Data, b: Data, c: Data, m: number, n: number, k: number, options: GemmOptions = {}, sparse = true): void {
   const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
   if (beta === 0) c.fill(0, 0, m * n);
   else if (beta !== 1) for (let i = 0; i < m * n; i++) c[i] *= beta;
   if (m === 0 || n === 0 || k === 0 || alpha === 0) return;
-  if (sparseAPays(a, m, n, k, transA, transB)) {
+  if (sparse && sparseAPays(a, m, n, k, transA, transB)) {
     gemmSparseA(a, b, c, m, n, k, transA, alpha);
     return;
   }
@@ -79,9 +80,13 @@ export function gemmJs(a: Data, b: Data, c: Data, m: number, n: number, k: numbe
 }
 
 export function createJsKernels(): Kernels {
-  return {
+  const backend: Kernels = {
     name: 'js',
-    gemm: gemmJs,
+    sparseInputs: true,
+
+    gemm(a, b, c, m, n, k, options) {
+      gemmJs(a, b, c, m, n, k, options, backend.sparseInputs);
+    },
 
     addBias(x, bias, out, rows, cols) {
       for (let i = 0; i < rows; i++) {
@@ -151,6 +156,7 @@ export function createJsKernels(): Kernels {
       }
     },
   };
+  return backend;
 }
 
 export function countCorrectJs(scores: Data, labels: LabelIndices, rows: number, cols: number): number {

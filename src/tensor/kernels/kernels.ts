@@ -23,10 +23,17 @@ export interface Kernels {
   readonly name: string;
 
   /**
+   * Whether gemm skips the zeros of an A that is mostly zeros (default true); false: every
+   * product dense, as BLAS computes it.
+   */
+  sparseInputs: boolean;
+
+  /**
    * C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C
    *
-   * NOTE: when A is mostly zeros (a batch of images), both backends multiply its nonzeros
-   * only, so a zero of A times an ∞ or NaN of B adds nothing instead of NaN.
+   * NOTE: with sparseInputs on, a backend may multiply only the nonzeros of an A that is
+   * mostly zeros (a batch of images); a zero of A times an ∞ or NaN of B then adds nothing
+   * instead of NaN.
    */
   gemm(a: Data, b: Data, c: Data, m: number, n: number, k: number, options?: GemmOptions): void;
 

@@ -30,8 +30,6 @@ export interface WasmKernels extends Kernels {
   minParallelGatherBytes: number;
   /** Split only when timings show it pays (default); false: always split what may be split. */
   adaptiveSplit: boolean;
-  /** Skip the zeros of a GEMM's A when it is mostly zeros (default); false: always dense. */
-  sparseInputs: boolean;
   /** Stops the worker threads. */
   close(): Promise<void>;
 }
@@ -111,7 +109,7 @@ export function createWasmKernels(
 
     gemm(a, b, c, m, n, k, options: GemmOptions = {}) {
       if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
-        gemmJs(a, b, c, m, n, k, options);
+        gemmJs(a, b, c, m, n, k, options, backend.sparseInputs);
         return;
       }
       const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
@@ -120,13 +118,15 @@ export function createWasmKernels(
       need('gemm: C', c, m * n);
       const pa = input(a, m * k, stageA);
       const pb = input(b, k * n, stageB);
+      // One choice per product, so that its blocks on different threads agree.
+      const sparse = backend.sparseInputs && wasm.sparseAPays(pa, m, n, k, transA ? 1 : 0, transB ? 1 : 0) === 1;
       let pc = heap.offsetOf(c);
       if (pc >= 0) {
-        runGemm({ a: pa, b: pb, c: pc, m, n, k, transA, transB, alpha, beta, sparse: backend.sparseInputs });
+        runGemm({ a: pa, b: pb, c: pc, m, n, k, transA, transB, alpha, beta, sparse });
         return;
       }
       pc = beta === 0 ? stageC.reserve(m * n * 4) : input(c, m * n, stageC);
-      runGemm({ a: pa, b: pb, c: pc, m, n, k, transA, transB, alpha, beta, sparse: backend.sparseInputs });
+      runGemm({ a: pa, b: pb, c: pc, m, n, k, transA, transB, alpha, beta, sparse });
       c.set(heap.float32.subarray(pc / 4, pc / 4 + m * n));
     },
 

@@ -4,9 +4,13 @@
 export interface KernelExports {
   heapBase(): number;
   gemmScratchBytes(): number;
+  /** 1 when op(A)·B should skip A's zeros (B not transposed, A sampled mostly zeros). */
+  sparseAPays(a: number, m: number, n: number, k: number, transA: number, transB: number): number;
   gemm(
     a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number,
-    alpha: number, beta: number, i0: number, i1: number, j0: number, j1: number, scratch: number, sparse: number,
+    alpha: number, beta: number, i0: number, i1: number, j0: number, j1: number, scratch: number,
+    /** 1: take the sparse path (falls back to dense where the scratch cannot hold A's nonzeros). */
+    sparse: number,
   ): void;
   addBias(x: number, bias: number, out: number, rows: number, cols: number): void;
   sumRows(x: number, out: number, rows: number, cols: number): void;

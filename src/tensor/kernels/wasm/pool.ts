@@ -36,7 +36,7 @@ export interface GemmArgs {
   transB: boolean;
   alpha: number;
   beta: number;
-  /** May skip the zeros of a mostly-zero A (see assembly/gemm-sparse.ts). */
+  /** Skip A's zeros (decided once per product: see assembly/gemm-sparse.ts). */
   sparse: boolean;
 }
 
