@@ -104,12 +104,19 @@ export interface GemmShape {
   readonly n: number;
   readonly transA?: boolean;
   readonly transB?: boolean;
+  /**
+   * A is the first 100 MNIST training images (100×784 pixels in 0..1, 81% zeros), as in the
+   * first layer's X·W1 and Xᵀ·dH, instead of random values; GFLOP/s still counts 2·M·K·N.
+   */
+  readonly imagesA?: boolean;
 }
 
 export const GEMM_SHAPES: readonly GemmShape[] = [
   { name: '100·784·50', m: 100, k: 784, n: 50 },
+  { name: '100·784·50, A = MNIST', m: 100, k: 784, n: 50, imagesA: true },
   { name: '60000·784·50', m: 60000, k: 784, n: 50 },
   { name: '784·100·50 Aᵀ', m: 784, k: 100, n: 50, transA: true },
+  { name: '784·100·50 Aᵀ, A = MNIST', m: 784, k: 100, n: 50, transA: true, imagesA: true },
   { name: '100·50·784 Bᵀ', m: 100, k: 50, n: 784, transB: true },
   { name: '1024³', m: 1024, k: 1024, n: 1024 },
 ];

@@ -230,10 +230,15 @@ def best_seconds_per_call(fn, min_seconds):
 
 def micro(args):
     rng = np.random.default_rng(args.seed)
+    (x_train, _), (x_test, t_test) = load_mnist(args.data)
     gemm = []
     for shape in json.loads(args.shapes):
         m, k, n = shape['m'], shape['k'], shape['n']
-        a = rng.standard_normal((k, m) if shape.get('transA') else (m, k), dtype=np.float32)
+        a_shape = (k, m) if shape.get('transA') else (m, k)
+        if shape.get('imagesA'):  # the first training images, 100×784 pixels, as the first layer's X
+            a = np.ascontiguousarray(x_train.reshape(-1)[:a_shape[0] * a_shape[1]].reshape(a_shape))
+        else:
+            a = rng.standard_normal(a_shape, dtype=np.float32)
         b = rng.standard_normal((n, k) if shape.get('transB') else (k, n), dtype=np.float32)
         c = np.empty((m, n), dtype=np.float32)
         op_a = a.T if shape.get('transA') else a
@@ -243,7 +248,6 @@ def micro(args):
         print(f'numpy: gemm {shape["name"]}: {gemm[-1]["gflops"]:.1f} GFLOP/s', file=sys.stderr, flush=True)
 
     np.random.seed(args.seed)
-    (_, _), (x_test, t_test) = load_mnist(args.data)
     net = TwoLayerNet(x_test.shape[1], args.hidden, 10)
     batched = best_seconds_per_call(lambda: np.argmax(net.predict(x_test), axis=1), args.min_seconds)
     one = x_test[:1]

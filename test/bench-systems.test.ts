@@ -51,11 +51,18 @@ describe('bench systems on synthetic IDX files', () => {
     assert.equal(outcome.evaluationLog?.map((e) => e.iteration).join(','), '0,2');
 
     const micro = await runInChild<MicroOutcome>(
-      { mode: 'micro', system: { kind: 'numpy', threads: 1 }, shapes: [{ name: '3·5·4 Aᵀ', m: 3, k: 5, n: 4, transA: true }], minSeconds: 0.01, latencySamples: 5, seed: 1 },
+      {
+        mode: 'micro',
+        system: { kind: 'numpy', threads: 1 },
+        shapes: [{ name: '3·5·4 Aᵀ', m: 3, k: 5, n: 4, transA: true }, { name: '2·6·3, A = images', m: 2, k: 6, n: 3, imagesA: true }],
+        minSeconds: 0.01,
+        latencySamples: 5,
+        seed: 1,
+      },
       { dataFolder: folder },
     );
-    assert.deepEqual(micro.gemm.map((g) => g.shape), ['3·5·4 Aᵀ']);
-    assert.ok(micro.gemm[0]!.gflops > 0 && micro.inference!.batchImagesPerSecond > 0 && micro.inference!.singleImageMicroseconds > 0);
+    assert.deepEqual(micro.gemm.map((g) => g.shape), ['3·5·4 Aᵀ', '2·6·3, A = images']);
+    assert.ok(micro.gemm.every((g) => g.gflops > 0) && micro.inference!.batchImagesPerSecond > 0 && micro.inference!.singleImageMicroseconds > 0);
   });
 
   it('the NumPy program fails with its error in the rejection when the data folder is wrong', { skip: !hasNumpy() && 'python3 with numpy not found' }, async () => {

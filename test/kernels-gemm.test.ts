@@ -5,7 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { gemmJs } from '../src/tensor/kernels/js.js';
+import { timeGemm } from '../src/tensor/kernels/gemm-timing.js';
+import { createJsKernels, gemmJs } from '../src/tensor/kernels/js.js';
 import { backendsUnderTest, randomFill, type Backend } from './helpers/kernels-backends.js';
 
 const SHAPES: [m: number, k: number, n: number][] = [
@@ -257,5 +258,13 @@ describe('gemm on every backend', () => {
     for (const backend of backends.slice(1)) {
       assert.throws(() => backend.kernels.gemm(backend.float32(5), backend.float32(6), backend.float32(4), 2, 2, 3), /gemm: A holds 5 values, needs 6/);
     }
+  });
+});
+
+describe('timeGemm', () => {
+  it('times a product with A given (e.g. real images) and refuses an A of the wrong size', () => {
+    const kernels = createJsKernels();
+    assert.ok(timeGemm(kernels, { m: 2, k: 3, n: 2 }, 0.01, [1, 0, 0, 0, 2, 0]) > 0);
+    assert.throws(() => timeGemm(kernels, { m: 2, k: 3, n: 2 }, 0.01, [1, 2, 3, 4, 5]), /timeGemm: 5 values for a 6-value A/);
   });
 });

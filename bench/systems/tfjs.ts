@@ -301,13 +301,15 @@ export async function microTfjs(request: MicroRequest): Promise<MicroOutcome> {
   const system = request.system as TfjsSystem;
   await select(system.backend);
   const rng = new Rng(request.seed);
+  const data = loadMnistPackage();
   const gemm = request.shapes.map((shape) => {
     const random = (rows: number, cols: number) => {
       const values = new Float32Array(rows * cols);
       rng.fillNormal(values);
       return tf.tensor2d(values, [rows, cols]);
     };
-    const a = shape.transA ? random(shape.k, shape.m) : random(shape.m, shape.k);
+    const [aRows, aCols] = shape.transA ? [shape.k, shape.m] : [shape.m, shape.k];
+    const a = shape.imagesA ? tf.tensor2d(data.train.images.data.slice(0, aRows * aCols) as Float32Array, [aRows, aCols]) : random(aRows, aCols);
     const b = shape.transB ? random(shape.n, shape.k) : random(shape.k, shape.n);
     const seconds = bestSecondsPerCall(() => tf.matMul(a, b, shape.transA ?? false, shape.transB ?? false).dispose(), request.minSeconds);
     tf.dispose([a, b]);
@@ -316,7 +318,7 @@ export async function microTfjs(request: MicroRequest): Promise<MicroOutcome> {
     return result;
   });
 
-  const test = loadMnistPackage().test;
+  const test = data.test;
   const net = buildTfNet(REFERENCE_JOB.spec, rng, REFERENCE_JOB.init);
   const pixels = test.images.data as Float32Array;
   const images = tf.tensor2d(pixels, [test.images.rows, test.images.cols]);

@@ -14,11 +14,18 @@ export interface GemmShape {
   transB?: boolean;
 }
 
-/** Best GFLOP/s (2·m·n·k flops per product) over rounds filling about `seconds` in all. */
-export function timeGemm(backend: Kernels, shape: GemmShape, seconds = 1): number {
+/**
+ * Best GFLOP/s (2·m·n·k flops per product) over rounds filling about `seconds` in all. A
+ * holds `aValues` (m·k of them, as stored) when given, e.g. real images, else random values.
+ */
+export function timeGemm(backend: Kernels, shape: GemmShape, seconds = 1, aValues?: ArrayLike<number>): number {
   const { m, k, n, transA = false, transB = false } = shape;
   const rng = new Rng(1);
   const a = filled(backend, m * k, rng);
+  if (aValues) {
+    if (aValues.length !== m * k) throw new Error(`timeGemm: ${aValues.length} values for a ${m * k}-value A`);
+    a.set(aValues);
+  }
   const b = filled(backend, k * n, rng);
   const c = filled(backend, m * n, rng);
   const flops = 2 * m * n * k;
