@@ -15,8 +15,6 @@
 import { scaleBlock, update } from './block';
 import { madd } from './simd';
 
-/** Take the sparse path at most at this fraction of nonzeros in A (measured: see README). */
-const MAX_DENSITY: f32 = 0.3;
 /** Rows of A sampled to estimate its density. */
 const SAMPLE_ROWS: i32 = 8;
 /** Narrower or shallower products gain too little to repay building the lists. */
@@ -27,9 +25,9 @@ const ENTRY: i32 = 8;
 
 /**
  * Whether op(A)·B should take the sparse path: B not transposed, wide and deep enough, and
- * at most MAX_DENSITY nonzeros in a sample of A's stored rows (k×m when transposed).
+ * at most a fraction maxDensity of nonzeros in a sample of A's stored rows (k×m when transposed).
  */
-export function sparseAPays(a: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32): bool {
+export function sparseAPays(a: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32, maxDensity: f32): bool {
   if (transB || n < MIN_COLUMNS || k < MIN_DEPTH || m < 1) return false;
   const rows = transA ? k : m;
   const width = transA ? m : k;
@@ -39,7 +37,7 @@ export function sparseAPays(a: usize, m: i32, n: i32, k: i32, transA: i32, trans
     const row = <i32>((<i64>s * rows) / samples);
     nonzeros += countNonzeros(a + <usize>row * <usize>width * 4, width);
   }
-  return <f32>nonzeros <= MAX_DENSITY * <f32>(samples * width);
+  return <f32>nonzeros <= maxDensity * <f32>(samples * width);
 }
 
 /**

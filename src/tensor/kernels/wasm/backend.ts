@@ -6,6 +6,7 @@
 
 import type { Data } from '../../tensor.js';
 import { createJsKernels, gemmJs } from '../js.js';
+import { SPARSE_MAX_DENSITY } from '../js-sparse.js';
 import type { GemmOptions, Kernels, LabelIndices } from '../kernels.js';
 import { MAX_BLOCKS } from './control.js';
 import type { KernelExports } from './exports.js';
@@ -30,6 +31,8 @@ export interface WasmKernels extends Kernels {
   minParallelGatherBytes: number;
   /** Split only when timings show it pays (default); false: always split what may be split. */
   adaptiveSplit: boolean;
+  /** With sparseInputs, skip A's zeros when at most this fraction of a sample of A is nonzero. */
+  sparseMaxDensity: number;
   /** Stops the worker threads. */
   close(): Promise<void>;
 }
@@ -106,6 +109,7 @@ export function createWasmKernels(
     minParallelGatherBytes: DEFAULT_MIN_PARALLEL_GATHER_BYTES,
     adaptiveSplit: true,
     sparseInputs: true,
+    sparseMaxDensity: SPARSE_MAX_DENSITY,
 
     gemm(a, b, c, m, n, k, options: GemmOptions = {}) {
       if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
@@ -119,7 +123,7 @@ export function createWasmKernels(
       const pa = input(a, m * k, stageA);
       const pb = input(b, k * n, stageB);
       // One choice per product, so that its blocks on different threads agree.
-      const sparse = backend.sparseInputs && wasm.sparseAPays(pa, m, n, k, transA ? 1 : 0, transB ? 1 : 0) === 1;
+      const sparse = backend.sparseInputs && wasm.sparseAPays(pa, m, n, k, transA ? 1 : 0, transB ? 1 : 0, backend.sparseMaxDensity) === 1;
       let pc = heap.offsetOf(c);
       if (pc >= 0) {
         runGemm({ a: pa, b: pb, c: pc, m, n, k, transA, transB, alpha, beta, sparse });

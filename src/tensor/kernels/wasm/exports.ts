@@ -5,7 +5,7 @@ export interface KernelExports {
   heapBase(): number;
   gemmScratchBytes(): number;
   /** 1 when op(A)·B should skip A's zeros (B not transposed, A sampled mostly zeros). */
-  sparseAPays(a: number, m: number, n: number, k: number, transA: number, transB: number): number;
+  sparseAPays(a: number, m: number, n: number, k: number, transA: number, transB: number, maxDensity: number): number;
   gemm(
     a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number,
     alpha: number, beta: number, i0: number, i1: number, j0: number, j1: number, scratch: number,
