@@ -12,7 +12,7 @@
 // NOTE: a zero of A meets no value of B: where B holds ∞ or NaN, the dense product gives
 // NaN (0·∞) and this one does not. Otherwise only the order of the sums differs.
 
-import { scaleBlock, update } from './block';
+import { update } from './block';
 import { madd } from './simd';
 
 /** Rows of A sampled to estimate its density. */
