@@ -29,11 +29,14 @@ export function chartBars(job: JobResults): ChartBar[] {
 /** One job's bar chart as a Vega-Lite spec: wall seconds, one bar per run, colored by system family. */
 export function wallTimeChart(report: BenchReport, job: JobResults) {
   const scaled = job.rows.some((row) => row.derived?.extrapolatedWallSeconds !== undefined);
+  // NOTE: the job goes in the subtitle, not the title: Vega estimates a long title's width
+  // too generously without a browser's text measure, and widens the whole image to match.
   const subtitle = [
+    job.title,
     `${report.date} · ${report.mode === 'quick' ? 'QUICK run, not the full job · ' : ''}${job.iterations} iterations, ${job.evaluations} evaluations · ${report.machine['cores']} cores, load average ${report.machine['loadAverageAtStart']} at start`,
     ...(scaled ? ['(extrapolated): a capped run, its wall time estimated from its per-iteration and per-image evaluation rates'] : []),
   ];
-  return barChart(chartBars(job), { title: `Training wall time, lower is better — ${job.title}`, unit: 's', xTitle: 'wall time (s)', subtitle });
+  return barChart(chartBars(job), { title: 'Training wall time, lower is better', unit: 's', xTitle: 'wall time (s)', subtitle });
 }
 
 /** The PNG of each job that has runs: `<base>.png` for the first, `<base>-<job id>.png` for the others. */
