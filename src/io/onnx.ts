@@ -1,4 +1,4 @@
-// A scratchnet net as an ONNX model (protobuf via onnx-proto), for onnxruntime and every
+// A scratchnet net as an ONNX model (protobuf via protobufjs, schema in onnx-schema.ts), for onnxruntime and every
 // engine that reads ONNX. One ONNX node (or two) per layer, weights as initializers under
 // the net's own names (W1, b1 …):
 //
@@ -13,7 +13,6 @@
 //   output "logits"         the scores scratchnet's predict() returns (before softmax)
 //   output "probabilities"  Softmax(logits) over the classes (unless probabilities: false)
 
-import onnxProto from 'onnx-proto';
 import { BatchNorm } from '../layers/batch-norm.js';
 import { Convolution } from '../layers/convolution.js';
 import type { Layer } from '../layers/layer.js';
@@ -22,11 +21,7 @@ import { paramIndexes } from '../nets/layer-net.js';
 import type { LayerSpec, SpecNet } from '../nets/spec.js';
 import { Tensor, type DType } from '../tensor/tensor.js';
 import { netTensors } from './model-file.js';
-
-const { onnx } = onnxProto;
-type NodeProto = onnxProto.onnx.INodeProto;
-type TensorProto = onnxProto.onnx.ITensorProto;
-type AttributeProto = onnxProto.onnx.IAttributeProto;
+import { AttributeType, DataType, encodeModel, type AttributeProto, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from './onnx-schema.js';
 
 /** Opset 13: Softmax over one axis, Gemm/Flatten/Relu as used here; onnxruntime supports it fully. */
 export const ONNX_OPSET = 13;
@@ -63,9 +58,9 @@ export function registerOnnxLayer(type: string, exporter: LayerExporter): void {
   exporters.set(type, exporter);
 }
 
-export const intAttribute = (name: string, i: number): AttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
-export const intsAttribute = (name: string, ints: number[]): AttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints });
-export const floatAttribute = (name: string, f: number): AttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f });
+export const intAttribute = (name: string, i: number): AttributeProto => ({ name, type: AttributeType.INT, i });
+export const intsAttribute = (name: string, ints: number[]): AttributeProto => ({ name, type: AttributeType.INTS, ints });
+export const floatAttribute = (name: string, f: number): AttributeProto => ({ name, type: AttributeType.FLOAT, f });
 
 /** Serializes `net` as an ONNX model. Throws for a layer type without an ONNX form. */
 export function exportOnnx(net: SpecNet, options: OnnxExportOptions = {}): Uint8Array {
@@ -77,7 +72,7 @@ export function exportOnnx(net: SpecNet, options: OnnxExportOptions = {}): Uint8
   }
   const values = new Map(netTensors(net));
   const dtype = net.params()[0]?.value.dtype ?? 'float32';
-  const elemType = dtype === 'float64' ? onnx.TensorProto.DataType.DOUBLE : onnx.TensorProto.DataType.FLOAT;
+  const elemType = dtype === 'float64' ? DataType.DOUBLE : DataType.FLOAT;
 
   const nodes: NodeProto[] = [];
   const initializers: TensorProto[] = [];
@@ -112,7 +107,7 @@ export function exportOnnx(net: SpecNet, options: OnnxExportOptions = {}): Uint8
   const classes = x.cols;
   // The last node's output becomes "logits" (through an Identity if the last layer added no node).
   const last = nodes[nodes.length - 1];
-  if (last && last.output![0] === current) last.output = ['logits'];
+  if (last && last.output[0] === current) last.output = ['logits'];
   else nodes.push({ name: 'Identity_output', opType: 'Identity', input: [current], output: ['logits'] });
   const outputs = [valueInfo('logits', elemType, ['N', classes])];
   if (probabilities) {
@@ -120,7 +115,7 @@ export function exportOnnx(net: SpecNet, options: OnnxExportOptions = {}): Uint8
     outputs.push(valueInfo('probabilities', elemType, ['N', classes]));
   }
 
-  const model: onnxProto.onnx.IModelProto = {
+  const model: ModelProto = {
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
     producerName: 'scratchnet',
@@ -134,10 +129,10 @@ export function exportOnnx(net: SpecNet, options: OnnxExportOptions = {}): Uint8
       output: outputs,
     },
   };
-  return onnx.ModelProto.encode(model).finish();
+  return encodeModel(model);
 }
 
-function valueInfo(name: string, elemType: number, dims: (string | number)[]): onnxProto.onnx.IValueInfoProto {
+function valueInfo(name: string, elemType: number, dims: (string | number)[]): ValueInfoProto {
   return {
     name,
     type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
@@ -148,7 +143,7 @@ function tensorProto(name: string, value: Tensor): TensorProto {
   return {
     name,
     dims: [...value.shape],
-    dataType: value.dtype === 'float64' ? onnx.TensorProto.DataType.DOUBLE : onnx.TensorProto.DataType.FLOAT,
+    dataType: value.dtype === 'float64' ? DataType.DOUBLE : DataType.FLOAT,
     rawData: littleEndianBytes(value.data, value.dtype),
   };
 }
