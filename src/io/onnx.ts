@@ -1,24 +1,15 @@
-// A scratchnet net as an ONNX model (protobuf via protobufjs, schema in onnx-schema.ts), for onnxruntime and every
-// engine that reads ONNX. One ONNX node (or two) per layer, weights as initializers under
-// the net's own names (W1, b1 …):
+// A scratchnet net as an ONNX model (protobuf via protobufjs, schema in onnx-schema.ts), for
+// onnxruntime and every engine that reads ONNX. Each layer adds its own nodes (its type's
+// `onnx` form in nets/layer-types.ts), weights as initializers under the net's own names:
 //
 //   input  "input"          float [N, ...inputShape]
-//   affine                  Flatten(axis 1) when the input has more than 2 dims, then
-//                           Gemm(x, W, b) = x · W + b
-//   relu / sigmoid          Relu / Sigmoid
-//   conv                    Conv(x, W, b), strides and pads from the layer
-//   maxpool                 MaxPool (padding cells never win, as in scratchnet's Pooling)
-//   batchnorm               BatchNormalization with the running mean and variance (inference mode)
-//   dropout                 nothing: inverted dropout is the identity at inference
 //   output "logits"         the scores scratchnet's predict() returns (before softmax)
 //   output "probabilities"  Softmax(logits) over the classes (unless probabilities: false)
 
-import { BatchNorm } from '../layers/batch-norm.js';
-import { Convolution } from '../layers/convolution.js';
-import type { Layer } from '../layers/layer.js';
-import { Pooling } from '../layers/pooling.js';
 import { paramIndexes } from '../nets/layer-net.js';
-import type { LayerSpec, SpecNet } from '../nets/spec.js';
+import type { OnnxAttribute } from '../nets/layer-type.js';
+import { layerTypes } from '../nets/registry.js';
+import type { SpecNet } from '../nets/spec.js';
 import { Tensor, type DType } from '../tensor/tensor.js';
 import { netTensors } from './model-file.js';
 import { AttributeType, DataType, encodeModel, type AttributeProto, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from './onnx-schema.js';
@@ -35,40 +26,16 @@ export interface OnnxExportOptions {
   name?: string;
 }
 
-/** What one layer's exporter gets: its input's name and shape (with batch dimension 1). */
-export interface LayerExport {
-  readonly layer: Layer;
-  readonly spec: LayerSpec;
-  readonly input: string;
-  readonly inputShape: readonly number[];
-  /** The suffix of its tensor names (W1, gamma1 …), as LayerNet.params() names them. */
-  readonly index: number;
-  /** Name of a tensor of the net (W1, b1 …), registered once as an initializer. */
-  tensor(name: string): string;
-  /** Adds a node; returns the name of its (first) output. */
-  node(opType: string, inputs: string[], attributes?: AttributeProto[]): string;
-}
-
-export type LayerExporter = (context: LayerExport) => string;
-
-const exporters = new Map<string, LayerExporter>();
-
-/** Makes a layer type exportable to ONNX. */
-export function registerOnnxLayer(type: string, exporter: LayerExporter): void {
-  exporters.set(type, exporter);
-}
-
-export const intAttribute = (name: string, i: number): AttributeProto => ({ name, type: AttributeType.INT, i });
-export const intsAttribute = (name: string, ints: number[]): AttributeProto => ({ name, type: AttributeType.INTS, ints });
-export const floatAttribute = (name: string, f: number): AttributeProto => ({ name, type: AttributeType.FLOAT, f });
-
 /** Serializes `net` as an ONNX model. Throws for a layer type without an ONNX form. */
 export function exportOnnx(net: SpecNet, options: OnnxExportOptions = {}): Uint8Array {
   const { probabilities = true, name = `scratchnet ${net.spec.kind}` } = options;
   const specs = net.spec.layers;
   if (specs.length !== net.layers.length) throw new Error(`ONNX export: the net has ${net.layers.length} layers but its spec lists ${specs.length}`);
   for (const spec of specs) {
-    if (!exporters.has(spec.type)) throw new Error(`ONNX export: layer type "${spec.type}" has no ONNX form (exportable: ${[...exporters.keys()].join(', ')})`);
+    if (!layerTypes.get(spec.type)?.onnx) {
+      const exportable = [...layerTypes].filter(([, type]) => type.onnx).map(([typeName]) => typeName);
+      throw new Error(`ONNX export: layer type "${spec.type}" has no ONNX form (exportable: ${exportable.join(', ')})`);
+    }
   }
   const values = new Map(netTensors(net));
   const dtype = net.params()[0]?.value.dtype ?? 'float32';
@@ -78,11 +45,11 @@ export function exportOnnx(net: SpecNet, options: OnnxExportOptions = {}): Uint8
   const initializers: TensorProto[] = [];
   const registered = new Set<string>();
   const counts = new Map<string, number>();
-  const node = (opType: string, inputs: string[], attribute: AttributeProto[] = []): string => {
+  const node = (opType: string, inputs: string[], attributes: OnnxAttribute[] = []): string => {
     const n = (counts.get(opType) ?? 0) + 1;
     counts.set(opType, n);
     const output = `${opType.toLowerCase()}${n}`;
-    nodes.push({ name: `${opType}_${n}`, opType, input: inputs, output: [output], attribute });
+    nodes.push({ name: `${opType}_${n}`, opType, input: inputs, output: [output], attribute: attributes.map(attributeProto) });
     return output;
   };
   const tensor = (tensorName: string): string => {
@@ -100,8 +67,8 @@ export function exportOnnx(net: SpecNet, options: OnnxExportOptions = {}): Uint8
   let current = 'input';
   const indexes = paramIndexes(net.layers);
   net.layers.forEach((layer, position) => {
-    const exporter = exporters.get(specs[position]!.type)!;
-    current = exporter({ layer, spec: specs[position]!, input: current, inputShape: x.shape, index: indexes[position]!, tensor, node });
+    const toOnnx = layerTypes.get(specs[position]!.type)!.onnx!;
+    current = toOnnx({ layer, spec: specs[position]!, input: current, inputShape: x.shape, index: indexes[position]!, tensor, node });
     x = layer.forward(x, false);
   });
   const classes = x.cols;
@@ -111,7 +78,7 @@ export function exportOnnx(net: SpecNet, options: OnnxExportOptions = {}): Uint8
   else nodes.push({ name: 'Identity_output', opType: 'Identity', input: [current], output: ['logits'] });
   const outputs = [valueInfo('logits', elemType, ['N', classes])];
   if (probabilities) {
-    nodes.push({ name: 'Softmax_output', opType: 'Softmax', input: ['logits'], output: ['probabilities'], attribute: [intAttribute('axis', 1)] });
+    nodes.push({ name: 'Softmax_output', opType: 'Softmax', input: ['logits'], output: ['probabilities'], attribute: [attributeProto({ name: 'axis', int: 1 })] });
     outputs.push(valueInfo('probabilities', elemType, ['N', classes]));
   }
 
@@ -130,6 +97,12 @@ export function exportOnnx(net: SpecNet, options: OnnxExportOptions = {}): Uint8
     },
   };
   return encodeModel(model);
+}
+
+function attributeProto(attribute: OnnxAttribute): AttributeProto {
+  if ('int' in attribute) return { name: attribute.name, type: AttributeType.INT, i: attribute.int };
+  if ('ints' in attribute) return { name: attribute.name, type: AttributeType.INTS, ints: attribute.ints };
+  return { name: attribute.name, type: AttributeType.FLOAT, f: attribute.float };
 }
 
 function valueInfo(name: string, elemType: number, dims: (string | number)[]): ValueInfoProto {
@@ -158,36 +131,3 @@ function littleEndianBytes(data: Float32Array | Float64Array, dtype: DType): Uin
   }
   return out;
 }
-
-registerOnnxLayer('affine', ({ input, inputShape, index, tensor, node }) => {
-  // NOTE: Gemm wants a 2-D A; Affine flattens N-D input the same way (row-major, batch first).
-  const flat = inputShape.length > 2 ? node('Flatten', [input], [intAttribute('axis', 1)]) : input;
-  return node('Gemm', [flat, tensor(`W${index}`), tensor(`b${index}`)]);
-});
-registerOnnxLayer('relu', ({ input, node }) => node('Relu', [input]));
-registerOnnxLayer('sigmoid', ({ input, node }) => node('Sigmoid', [input]));
-registerOnnxLayer('conv', ({ layer, input, index, tensor, node }) => {
-  const conv = layer as Convolution;
-  const [, , height, width] = conv.W.value.shape as [number, number, number, number];
-  return node('Conv', [input, tensor(`W${index}`), tensor(`b${index}`)], [
-    intsAttribute('kernel_shape', [height, width]),
-    intsAttribute('strides', [conv.stride, conv.stride]),
-    intsAttribute('pads', [conv.pad, conv.pad, conv.pad, conv.pad]),
-  ]);
-});
-registerOnnxLayer('maxpool', ({ layer, input, node }) => {
-  const pool = layer as Pooling;
-  return node('MaxPool', [input], [
-    intsAttribute('kernel_shape', [pool.size, pool.size]),
-    intsAttribute('strides', [pool.stride, pool.stride]),
-    intsAttribute('pads', [pool.pad, pool.pad, pool.pad, pool.pad]),
-  ]);
-});
-registerOnnxLayer('batchnorm', ({ layer, input, index, tensor, node }) => {
-  const bn = layer as BatchNorm;
-  // (x − running mean) / √(running var + ε) · γ + β: scratchnet's inference mode, term for term.
-  return node('BatchNormalization', [input, tensor(`gamma${index}`), tensor(`beta${index}`), tensor(`runningMean${index}`), tensor(`runningVar${index}`)], [
-    floatAttribute('epsilon', bn.epsilon),
-  ]);
-});
-registerOnnxLayer('dropout', ({ input }) => input);
