@@ -6,7 +6,7 @@
 // does not pay another's memory (the reference job must stay under 400 MB of RSS).
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { BrokenInstallError, InputError } from '../errors.js';
+import { EnvironmentError, InputError } from '../errors.js';
 import { compareCommand } from './compare.js';
 import { evaluateCommand } from './evaluate.js';
 import { exportCommand } from './export.js';
@@ -53,9 +53,12 @@ try {
   if (error instanceof CommanderError) {
     // commander has already printed its one-line message (or the help text)
     process.exitCode = error.exitCode;
-  } else if (error instanceof InputError || error instanceof BrokenInstallError) {
+  } else if (error instanceof InputError) {
     console.error(`scratchnet: ${error.message}`);
     process.exitCode = 1;
+  } else if (error instanceof EnvironmentError) {
+    console.error(`scratchnet: ${error.message}`);
+    process.exitCode = 74;
   } else {
     console.error(`scratchnet: internal error: ${(error as Error).stack ?? String(error)}`);
     process.exitCode = 70;

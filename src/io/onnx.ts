@@ -11,6 +11,7 @@ import type { OnnxAttribute } from '../nets/layer-type.js';
 import { layerTypes } from '../nets/registry.js';
 import type { SpecNet } from '../nets/spec.js';
 import { Tensor, type DType } from '../tensor/tensor.js';
+import { littleEndianBytes } from './little-endian.js';
 import { netTensors } from './model-file.js';
 import { AttributeType, DataType, encodeModel, type AttributeProto, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from './onnx-schema.js';
 
@@ -117,17 +118,6 @@ function tensorProto(name: string, value: Tensor): TensorProto {
     name,
     dims: [...value.shape],
     dataType: value.dtype === 'float64' ? DataType.DOUBLE : DataType.FLOAT,
-    rawData: littleEndianBytes(value.data, value.dtype),
+    rawData: littleEndianBytes(value.data),
   };
-}
-
-function littleEndianBytes(data: Float32Array | Float64Array, dtype: DType): Uint8Array {
-  const size = dtype === 'float64' ? 8 : 4;
-  const out = new Uint8Array(data.length * size);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < data.length; i++) {
-    if (size === 8) view.setFloat64(8 * i, data[i]!, true);
-    else view.setFloat32(4 * i, data[i]!, true);
-  }
-  return out;
 }

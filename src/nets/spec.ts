@@ -79,6 +79,7 @@ export class SpecNet extends LayerNet {
 
 export function buildNet(spec: ModelSpec, options: BuildOptions = {}): SpecNet {
   validateSpec(spec);
+  // Unseeded when no generator is given: a new net differs each time, as a fresh NumPy one does.
   const rng = options.rng ?? new Rng(Date.now());
   const dtype = options.dtype ?? 'float32';
   const init = options.init ?? 0.01;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { BrokenInstallError } from '../../../errors.js';
+import { EnvironmentError } from '../../../errors.js';
 import type { WasmKernels } from './backend.js';
 import type { WorkerInit } from './control.js';
 import { detectWasmFeatures } from './features.js';
@@ -51,12 +51,12 @@ async function compileBuild(path: string): Promise<WebAssembly.Module> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const problem = code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? (error as Error).message})`;
-    throw new BrokenInstallError(`${path} ${problem}: the WebAssembly kernels are not installed; ${fix}`);
+    throw new EnvironmentError(`${path} ${problem}: the WebAssembly kernels are not installed; ${fix}`);
   }
   try {
     return await WebAssembly.compile(bytes);
   } catch (error) {
-    throw new BrokenInstallError(`${path} is not a valid WebAssembly build (${(error as Error).message}); ${fix}`);
+    throw new EnvironmentError(`${path} is not a valid WebAssembly build (${(error as Error).message}); ${fix}`);
   }
 }
 
