@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { reuse, Tensor } from '../src/tensor/tensor.js';
+import { reuse, setFloat32Allocator, Tensor } from '../src/tensor/tensor.js';
 
 describe('reuse', () => {
   it('keeps a buffer of the same shape, re-cuts a larger one, allocates only to grow', () => {
@@ -28,5 +28,22 @@ describe('reuse', () => {
     const out = reuse(slice, [10, 4], 'float32');
     out.data.fill(1);
     assert.ok(dataset.data.every((v) => v === 0));
+  });
+
+  it('clone() takes its storage from the allocator, like every other tensor', () => {
+    const pool = new Float32Array(64);
+    let handedOut = 0;
+    setFloat32Allocator((length) => pool.subarray(handedOut, (handedOut += length)));
+    try {
+      const original = Tensor.from([1, 2, 3, 4, 5, 6], [2, 3]);
+      const copy = original.clone();
+      assert.equal(copy.data.buffer, pool.buffer, 'the copy lives in the allocator’s memory');
+      assert.notEqual(copy.data.byteOffset, original.data.byteOffset);
+      assert.deepEqual(Array.from(copy.data), [1, 2, 3, 4, 5, 6]);
+      assert.deepEqual(copy.shape, [2, 3]);
+      assert.equal(Tensor.from([1, 2], [2], 'float64').clone().dtype, 'float64');
+    } finally {
+      setFloat32Allocator(undefined);
+    }
   });
 });

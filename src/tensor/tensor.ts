@@ -79,8 +79,9 @@ export class Tensor {
     return new Tensor(this.data, shape, this.base);
   }
 
+  /** A copy in new storage from the allocator, like every other tensor (in a wasm backend's memory when it is active). */
   clone(): Tensor {
-    return new Tensor(this.data.slice() as Data, this.shape);
+    return this.as(this.dtype);
   }
 
   /** Copy with another element type (float64 for gradient checks). */

@@ -23,6 +23,8 @@ export const TILE = 14;
 export const BLOCKS = 15;
 export const NEXT = 16;
 export const DONE = 32;
+/** 0 while every worker lives; else the number (from 1) of the first that failed or died. */
+export const FAILED = 33;
 
 export const OP_GEMM = 0;
 export const OP_GATHER = 1;
@@ -60,8 +62,20 @@ export function claimBlock(ints: Int32Array, seq: number, blocks: number): numbe
   }
 }
 
+/**
+ * Marks the pool failed by worker `worker` and releases the main thread waiting for DONE:
+ * adding MAX_BLOCKS puts DONE past any task's blocks, and the main thread then sees FAILED.
+ */
+export function reportFailure(ints: Int32Array, worker: number): void {
+  Atomics.compareExchange(ints, FAILED, 0, worker);
+  Atomics.add(ints, DONE, MAX_BLOCKS);
+  Atomics.notify(ints, DONE);
+}
+
 /** What a worker needs to start: the compiled kernels, the memory, the mailbox, its scratch. */
 export interface WorkerInit {
+  /** This worker's number, from 1 (the main thread is 0). */
+  worker: number;
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   /** Byte offset of the mailbox. */

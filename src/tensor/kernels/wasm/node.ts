@@ -60,7 +60,7 @@ async function compileBuild(path: string): Promise<WebAssembly.Module> {
   }
 }
 
-function spawnNodeWorker(init: WorkerInit): Promise<WorkerHandle> {
+export function spawnNodeWorker(init: WorkerInit): Promise<WorkerHandle> {
   // NOTE: no execArgv: the parent's (--input-type, -e …) can be invalid for a worker file.
   const worker = new Worker(new URL('./worker-node.js', import.meta.url), { workerData: init, execArgv: [] });
   return new Promise((resolve, reject) => {
@@ -70,6 +70,9 @@ function spawnNodeWorker(init: WorkerInit): Promise<WorkerHandle> {
     worker.once('message', () => {
       worker.removeAllListeners('error');
       worker.removeAllListeners('exit');
+      // A worker that fails later says so in the mailbox, and the product waiting for it
+      // throws (pool.ts); its 'error' event must not also end the process.
+      worker.on('error', () => {});
       worker.unref();
       resolve(worker);
     });

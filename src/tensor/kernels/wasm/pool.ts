@@ -4,7 +4,7 @@
 // enough to gain (see split-policy.ts).
 
 import {
-  ARGS, BLOCKS, canBlock, DONE, firstClaim, MAILBOX_INTS, NEXT, OP, OP_EXIT, OP_GATHER, OP_GEMM, SEQ, SPLIT_COLUMNS, TILE,
+  ARGS, BLOCKS, canBlock, DONE, FAILED, firstClaim, MAILBOX_INTS, NEXT, OP, OP_EXIT, OP_GATHER, OP_GEMM, SEQ, SPLIT_COLUMNS, TILE,
   waitWhileEqual, type WorkerInit,
 } from './control.js';
 import type { KernelExports } from './exports.js';
@@ -70,8 +70,15 @@ export class GemmPool {
     ints.fill(0);
     const scratchBytes = wasm.gemmScratchBytes();
     const inits: WorkerInit[] = [];
-    for (let w = 0; w < workers; w++) inits.push({ module, memory: heap.memory, mailbox, scratch: heap.alloc(scratchBytes), spinMicros });
-    const handles = await Promise.all(inits.map(spawn));
+    for (let w = 0; w < workers; w++) inits.push({ worker: w + 1, module, memory: heap.memory, mailbox, scratch: heap.alloc(scratchBytes), spinMicros });
+    const started = await Promise.allSettled(inits.map(spawn));
+    const handles = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failure = started.find((result) => result.status === 'rejected');
+    if (failure) {
+      // NOTE: the workers that did start would otherwise live on, holding the memory.
+      await Promise.all(handles.map((handle) => handle.terminate()));
+      throw failure.reason;
+    }
     return new GemmPool(wasm, ints, floats, scratch, handles);
   }
 
@@ -130,6 +137,11 @@ export class GemmPool {
     workOnTask(this.wasm, ints, floats, seq, this.scratch);
     let done = Atomics.load(ints, DONE);
     while (done < split.blocks) done = waitWhileEqual(ints, DONE, done, MAIN_SPIN_MICROS, this.mainMayBlock);
+    const failed = Atomics.load(ints, FAILED);
+    if (failed !== 0) {
+      void this.close();
+      throw new Error(`kernel worker ${failed} of ${this.workers} failed or died during a task: the wasm backend is closed (start it again with useBackend)`);
+    }
   }
 
   /** Tells every worker to exit and terminates it. */

@@ -4,4 +4,4 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerInit } from './control.js';
 import { runWorker } from './worker-loop.js';
 
-await runWorker(workerData as WorkerInit, () => parentPort!.postMessage('ready'));
+await runWorker(workerData as WorkerInit, () => parentPort!.postMessage('ready'), (listener) => process.on('exit', listener));
