@@ -11,6 +11,7 @@ import { evaluateCommand } from './evaluate.js';
 import { exportCommand } from './export.js';
 import { gradcheckCommand } from './gradcheck.js';
 import { predictCommand } from './predict.js';
+import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
 
 // A reader that stops early (`scratchnet evaluate … | head`) closes the pipe: that is not an error.
@@ -23,7 +24,7 @@ const program = new Command('scratchnet')
   .description('neural networks from scratch in TypeScript, trained by backpropagation')
   .exitOverride();
 
-for (const command of [trainCommand(), gradcheckCommand(), compareCommand(), evaluateCommand(), predictCommand(), exportCommand()]) {
+for (const command of [trainCommand(), gradcheckCommand(), compareCommand(), evaluateCommand(), predictCommand(), exportCommand(), serveCommand()]) {
   program.addCommand(command.exitOverride());
 }
 
