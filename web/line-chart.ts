@@ -23,9 +23,11 @@ export interface ChartOptions {
   yRange?: [number, number];
   /** The x axis extends at least to here (e.g. the run's last iteration). */
   xMax?: number;
+  /** Where the legend goes (default top). */
+  legend?: 'top' | 'bottom';
 }
 
-const MARGIN = { left: 46, right: 12, top: 10, bottom: 34 };
+const MARGIN = { left: 46, right: 22, top: 10, bottom: 34 };
 
 export function drawChart(canvas: HTMLCanvasElement, series: readonly Series[], options: ChartOptions): void {
   const context = canvas.getContext('2d')!;
@@ -107,8 +109,9 @@ export function drawChart(canvas: HTMLCanvasElement, series: readonly Series[], 
   // Legend, top right.
   context.textAlign = 'right';
   context.textBaseline = 'middle';
-  let y = MARGIN.top + 10;
-  for (const s of series.filter((s) => !s.faint)) {
+  const named = series.filter((s) => !s.faint);
+  let y = options.legend === 'bottom' ? height - MARGIN.bottom - 10 - 16 * (named.length - 1) : MARGIN.top + 10;
+  for (const s of named) {
     context.fillStyle = '#1f2430';
     context.fillText(s.label, width - MARGIN.right - 34, y);
     context.strokeStyle = s.color;

@@ -214,7 +214,7 @@ function drawCharts(): void {
   drawChart($<HTMLCanvasElement>('accuracy-chart'), [
     { label: 'train', color: '#2a6fdb', dots: true, x: epochs, y: evaluations.map((e) => e.trainAccuracy), length: evaluations.length },
     { label: 'test', color: '#e07b00', dashed: true, dots: true, x: epochs, y: evaluations.map((e) => e.testAccuracy), length: evaluations.length },
-  ], { xLabel: 'epoch', yLabel: 'accuracy', yRange: [0, 1], xMax: run ? run.iterations / run.itersPerEpoch : 1 });
+  ], { xLabel: 'epoch', yLabel: 'accuracy', yRange: [0, 1], legend: 'bottom', xMax: run ? run.iterations / run.itersPerEpoch : 1 });
 }
 
 function setPhase(next: Phase): void {

@@ -14,32 +14,28 @@ export function paintImage(canvas: HTMLCanvasElement, pixels: ArrayLike<number>,
   context.putImageData(image, 0, 0);
 }
 
-/** Tiles in a grid filling the canvas, each normalized on its own; `gap` pixels between tiles. */
-export function paintTiles(canvas: HTMLCanvasElement, tiles: { values: Float32Array; count: number; height: number; width: number }, gap = 2): void {
+/**
+ * Tiles in a grid of about the canvas's aspect ratio, each normalized on its own, one pixel
+ * per weight and `gap` pixels between tiles; the canvas is sized to the grid and CSS scales it up.
+ */
+export function paintTiles(canvas: HTMLCanvasElement, tiles: { values: Float32Array; count: number; height: number; width: number }, aspect = 2, gap = 1): void {
   const { values, count, height, width } = tiles;
+  // columns / rows ≈ aspect · (tile height / tile width)
+  const columns = Math.max(1, Math.min(count, Math.round(Math.sqrt((count * aspect * height) / width))));
+  const rows = Math.ceil(count / columns);
+  canvas.width = columns * (width + gap) - gap;
+  canvas.height = rows * (height + gap) - gap;
   const context = canvas.getContext('2d')!;
-  context.clearRect(0, 0, canvas.width, canvas.height);
-  // The largest whole scale at which all tiles fit.
-  let best = { scale: 1, columns: count };
-  for (let columns = 1; columns <= count; columns++) {
-    const rows = Math.ceil(count / columns);
-    const scale = Math.floor(Math.min((canvas.width + gap) / columns - gap, 1e9) / width);
-    const fitsHeight = Math.floor(((canvas.height + gap) / rows - gap) / height);
-    const s = Math.min(scale, fitsHeight);
-    if (s > best.scale || (s === best.scale && columns < best.columns && s > 0)) best = { scale: s, columns };
-  }
-  const { scale, columns } = best;
-  const tile = context.createImageData(width * scale, height * scale);
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  const tile = context.createImageData(width, height);
   for (let t = 0; t < count; t++) {
     let largest = 1e-12;
     for (let i = 0; i < width * height; i++) largest = Math.max(largest, Math.abs(values[t * width * height + i]!));
-    for (let y = 0; y < height * scale; y++) {
-      for (let x = 0; x < width * scale; x++) {
-        const w = values[t * width * height + Math.floor(y / scale) * width + Math.floor(x / scale)]!;
-        const v = Math.round(255 * (0.5 + w / (2 * largest)));
-        tile.data.set([v, v, v, 255], 4 * (y * width * scale + x));
-      }
+    for (let i = 0; i < width * height; i++) {
+      const v = Math.round(255 * (0.5 + values[t * width * height + i]! / (2 * largest)));
+      tile.data.set([v, v, v, 255], 4 * i);
     }
-    context.putImageData(tile, (t % columns) * (width * scale + gap), Math.floor(t / columns) * (height * scale + gap));
+    context.putImageData(tile, (t % columns) * (width + gap), Math.floor(t / columns) * (height + gap));
   }
 }
