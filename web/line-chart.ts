@@ -1,6 +1,6 @@
 // A small line chart on a canvas: a few series of (x, y) points, linear axes with round
-// ticks. Redrawn whole on each frame that has new data; 10 000 points draw in about a
-// millisecond, so the live charts keep up with training without a chart library.
+// ticks. Redrawn whole when there is new data; at most four segments per pixel column are
+// drawn, so a chart costs about the same at 100 points as at 100 000.
 
 export interface Series {
   label: string;
@@ -89,12 +89,35 @@ export function drawChart(canvas: HTMLCanvasElement, series: readonly Series[], 
     context.lineWidth = s.faint ? 1 : 2;
     context.setLineDash(s.dashed ? [6, 4] : []);
     context.beginPath();
+    // Many points per pixel column (a long run's losses): the column's first, lowest, highest
+    // and last point keep the line's shape, and the path stays a few thousand segments long.
+    let column = -1;
+    let low = 0;
+    let high = 0;
+    const flush = (): void => {
+      if (column < 0) return;
+      context.lineTo(column, low);
+      context.lineTo(column, high);
+    };
     for (let i = 0; i < s.length; i++) {
       const x = px(s.x[i]!);
       const y = py(s.y[i]!);
-      if (i === 0) context.moveTo(x, y);
-      else context.lineTo(x, y);
+      if (i === 0) {
+        context.moveTo(x, y);
+        continue;
+      }
+      const c = Math.round(x);
+      if (c !== column) {
+        flush();
+        column = c;
+        low = high = y;
+        context.lineTo(x, y);
+      } else {
+        low = Math.min(low, y);
+        high = Math.max(high, y);
+      }
     }
+    flush();
     context.stroke();
     if (s.dots) for (let i = 0; i < s.length; i++) {
       context.beginPath();

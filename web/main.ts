@@ -4,7 +4,7 @@
 import { mnistLikePixels, sizeOf } from '../src/index.js';
 import { createDrawPad } from './draw-pad.js';
 import { drawChart } from './line-chart.js';
-import { renderConfusion, renderProbabilities, renderStrip, type Strip } from './panels.js';
+import { renderConfusion, renderProbabilities, renderStrip, updateStrip, type Strip } from './panels.js';
 import { paintImage, paintTiles } from './pictures.js';
 import type { EvaluationPoint, FromWorker, Snapshot, ToWorker } from './protocol.js';
 import { parseSettings, SETTING_NAMES, settingsFromQuery, settingsQuery, type PageSettings, type SettingsText } from './settings.js';
@@ -22,6 +22,8 @@ export interface PageState {
 
 /** Smoothing of the loss line: an exponential moving average with this weight on the newest loss. */
 const SMOOTHING = 0.05;
+/** Charts redraw at most this often (≈20 a second). */
+const CHART_MS = 50;
 /** While training, the drawing is classified again this often (the net keeps changing under it). */
 const REPREDICT_MS = 250;
 
@@ -57,6 +59,9 @@ let predictId = 0;
 let lastPredict = 0;
 let classes = 10;
 let chartsDirty = false;
+let lastChartTime = -Infinity;
+/** Chart redraws since the page opened (the bench reports them per second). */
+let chartUpdates = 0;
 
 function post(message: ToWorker): void {
   worker.postMessage(message);
@@ -86,7 +91,7 @@ function onWorkerMessage(message: FromWorker): void {
       text('data', `dataset: ${message.source}: ${message.trainSize} train and ${message.testSize} test images of ${message.imageShape.join('×')}, ${message.classes} classes`);
       strip = { ...message.strip, height: message.imageShape.at(-2) ?? 1, width: message.imageShape.at(-1) ?? 1 };
       stripPredictions = undefined;
-      renderStrip($('strip'), strip, undefined);
+      renderStrip($('strip'), strip);
       break;
     case 'started':
       run = {
@@ -196,15 +201,17 @@ function showSnapshot(snapshot: Snapshot): void {
     text('tiles-note', `${snapshot.tiles.what}: ${snapshot.tiles.count} pictures of ${snapshot.tiles.height}×${snapshot.tiles.width} (white positive, black negative)`);
   }
   stripPredictions = snapshot.strip;
-  if (strip) renderStrip($('strip'), strip, stripPredictions);
+  if (strip) updateStrip($('strip'), strip, stripPredictions);
   renderConfusion($<HTMLTableElement>('confusion'), snapshot.confusion);
   text('confusion-note', `rows: true class; columns: predicted; on ${snapshot.confusionImages} test images`);
 }
 
-function drawCharts(): void {
+function drawCharts(time: number): void {
   requestAnimationFrame(drawCharts);
-  if (!chartsDirty) return;
+  if (!chartsDirty || time - lastChartTime < CHART_MS) return;
   chartsDirty = false;
+  lastChartTime = time;
+  chartUpdates++;
   const count = run?.count ?? 0;
   drawChart($<HTMLCanvasElement>('loss-chart'), run ? [
     { label: 'minibatch loss', color: '#2a6fdb', faint: true, x: run.xs, y: run.losses, length: count },
@@ -237,7 +244,7 @@ function clearRun(): void {
   for (const id of ['iteration', 'loss', 'speed', 'eta', 'train-accuracy', 'test-accuracy']) text(id, '–');
   text('summary', 'no run yet');
   ($('progress-bar') as HTMLProgressElement).value = 0;
-  if (strip) renderStrip($('strip'), strip, undefined);
+  if (strip) updateStrip($('strip'), strip, undefined);
   $('confusion').replaceChildren();
   const tiles = $<HTMLCanvasElement>('tiles');
   tiles.getContext('2d')!.clearRect(0, 0, tiles.width, tiles.height);
@@ -406,5 +413,6 @@ chartsDirty = true;
     seconds: run.seconds,
     wallSeconds: run.finished ? (run.finished - run.started) / 1000 : undefined,
     stripPredictions: stripPredictions ? Array.from(stripPredictions) : undefined,
+    chartUpdates,
   },
 };

@@ -12,45 +12,59 @@ export interface Strip {
   width: number;
 }
 
-export function renderStrip(list: HTMLElement, strip: Strip, predicted: ArrayLike<number> | undefined): void {
+/** Paints the strip's digits (once per dataset); `updateStrip` then writes the answers. */
+export function renderStrip(list: HTMLElement, strip: Strip): void {
   list.replaceChildren();
   for (let i = 0; i < strip.count; i++) {
     const item = document.createElement('li');
     const canvas = document.createElement('canvas');
     paintImage(canvas, strip.pixels, strip.width, strip.height, i * strip.width * strip.height);
+    item.append(canvas, document.createElement('span'));
+    list.append(item);
+  }
+  updateStrip(list, strip, undefined);
+}
+
+export function updateStrip(list: HTMLElement, strip: Strip, predicted: ArrayLike<number> | undefined): void {
+  const items = list.children;
+  for (let i = 0; i < Math.min(strip.count, items.length); i++) {
+    const item = items[i] as HTMLElement;
     const answer = predicted?.[i];
     const label = strip.labels[i]!;
     const wrong = answer !== undefined && answer !== label;
     item.className = wrong ? 'wrong' : '';
     item.setAttribute('aria-label', answer === undefined ? `test digit ${i}: a ${label}` : `test digit ${i}: a ${label}, predicted ${answer}${wrong ? ', wrong' : ''}`);
-    const text = document.createElement('span');
-    text.textContent = answer === undefined ? '·' : wrong ? `✗ ${answer}` : String(answer);
-    item.append(canvas, text);
-    list.append(item);
+    item.lastElementChild!.textContent = answer === undefined ? '·' : wrong ? `✗ ${answer}` : String(answer);
   }
 }
 
+/** Fills the table (rebuilt only when the class count changes), shading cells by count. */
 export function renderConfusion(table: HTMLTableElement, confusion: number[][]): void {
   const classes = confusion.length;
+  if (table.rows.length !== classes + 1) {
+    const head = document.createElement('tr');
+    head.append(cell('th', 'true ╲ predicted'));
+    for (let p = 0; p < classes; p++) head.append(cell('th', String(p), 'col'));
+    const rows = confusion.map((row, t) => {
+      const tr = document.createElement('tr');
+      tr.append(cell('th', String(t), 'row'), ...row.map(() => cell('td', '')));
+      return tr;
+    });
+    table.replaceChildren(head, ...rows);
+  }
   let largest = 1;
   for (const row of confusion) for (const n of row) largest = Math.max(largest, n);
-  const head = document.createElement('tr');
-  head.append(cell('th', 'true ╲ predicted'));
-  for (let p = 0; p < classes; p++) head.append(cell('th', String(p), 'col'));
-  const rows = confusion.map((row, t) => {
-    const tr = document.createElement('tr');
-    tr.append(cell('th', String(t), 'row'));
+  confusion.forEach((row, t) => {
+    const cells = table.rows[t + 1]!.cells;
     row.forEach((n, p) => {
-      const td = cell('td', n ? String(n) : '');
+      const td = cells[p + 1]!;
+      td.textContent = n ? String(n) : '';
       // Square root shading: the diagonal dwarfs the mistakes otherwise.
       const strength = Math.sqrt(n / largest);
       td.style.background = t === p ? `rgba(46, 125, 50, ${strength})` : `rgba(198, 40, 40, ${Math.min(1, 3 * strength)})`;
-      if (strength > 0.55) td.style.color = '#fff';
-      tr.append(td);
+      td.style.color = strength > 0.55 ? '#fff' : '';
     });
-    return tr;
   });
-  table.replaceChildren(head, ...rows);
 }
 
 function cell(tag: 'th' | 'td', text: string, scope?: 'row' | 'col'): HTMLTableCellElement {

@@ -23,19 +23,27 @@ export function paintTiles(canvas: HTMLCanvasElement, tiles: { values: Float32Ar
   // columns / rows ≈ aspect · (tile height / tile width)
   const columns = Math.max(1, Math.min(count, Math.round(Math.sqrt((count * aspect * height) / width))));
   const rows = Math.ceil(count / columns);
-  canvas.width = columns * (width + gap) - gap;
-  canvas.height = rows * (height + gap) - gap;
+  const gridWidth = columns * (width + gap) - gap;
+  const gridHeight = rows * (height + gap) - gap;
+  if (canvas.width !== gridWidth || canvas.height !== gridHeight) {
+    canvas.width = gridWidth;
+    canvas.height = gridHeight;
+  }
   const context = canvas.getContext('2d')!;
-  context.fillStyle = '#fff';
-  context.fillRect(0, 0, canvas.width, canvas.height);
-  const tile = context.createImageData(width, height);
+  const grid = context.createImageData(gridWidth, gridHeight);
+  grid.data.fill(255);
   for (let t = 0; t < count; t++) {
     let largest = 1e-12;
     for (let i = 0; i < width * height; i++) largest = Math.max(largest, Math.abs(values[t * width * height + i]!));
-    for (let i = 0; i < width * height; i++) {
-      const v = Math.round(255 * (0.5 + values[t * width * height + i]! / (2 * largest)));
-      tile.data.set([v, v, v, 255], 4 * i);
+    const left = (t % columns) * (width + gap);
+    const top = Math.floor(t / columns) * (height + gap);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const v = Math.round(255 * (0.5 + values[t * width * height + y * width + x]! / (2 * largest)));
+        const at = 4 * ((top + y) * gridWidth + left + x);
+        grid.data[at] = grid.data[at + 1] = grid.data[at + 2] = v;
+      }
     }
-    context.putImageData(tile, (t % columns) * (width + gap), Math.floor(t / columns) * (height + gap));
   }
+  context.putImageData(grid, 0, 0);
 }
