@@ -44,7 +44,10 @@ let worker: Worker;
 let workerBackend = '';
 const backend = { name: '', threads: 0 };
 let hasModel = false;
-let run: { iterations: number; itersPerEpoch: number; losses: Float32Array; smoothed: Float32Array; xs: Float32Array; count: number; started: number; finished?: number; seconds: number } | undefined;
+let run: {
+  iterations: number; itersPerEpoch: number; losses: Float32Array; smoothed: Float32Array; xs: Float32Array; count: number;
+  started: number; finished?: number; seconds: number; trainSeconds?: number; evaluateSeconds?: number; chartUpdatesAtStart: number;
+} | undefined;
 let evaluations: EvaluationPoint[] = [];
 let lastLoss = NaN;
 /** A loaded model's accuracy on the test set, measured by the worker. */
@@ -95,7 +98,7 @@ function onWorkerMessage(message: FromWorker): void {
       break;
     case 'started':
       run = {
-        iterations: message.iterations, itersPerEpoch: message.itersPerEpoch, count: 0, started: performance.now(), seconds: 0,
+        iterations: message.iterations, itersPerEpoch: message.itersPerEpoch, count: 0, started: performance.now(), seconds: 0, chartUpdatesAtStart: chartUpdates,
         losses: new Float32Array(message.iterations), smoothed: new Float32Array(message.iterations),
         xs: Float32Array.from({ length: message.iterations }, (_, i) => i),
       };
@@ -126,6 +129,8 @@ function onWorkerMessage(message: FromWorker): void {
       if (run) {
         run.finished = performance.now();
         run.seconds = message.seconds;
+        run.trainSeconds = message.trainSeconds;
+        run.evaluateSeconds = message.evaluateSeconds;
       }
       text('eta', 'done');
       text('speed', run ? (run.iterations / message.seconds).toFixed(0) : '–');
@@ -405,14 +410,20 @@ chartsDirty = true;
     threads: backend.threads,
   }),
   probabilities: (): number[] | null => (pad.empty ? null : probabilities),
-  /** The run's losses so far and its timing: compute seconds in the worker (pauses excluded), wall seconds from start to end. */
+  /**
+   * The run's losses so far and its timing: `seconds` computing in the worker (pauses
+   * excluded), of which the trainer's own train and evaluate seconds; `wallSeconds` from start
+   * to end on this thread (data loading excluded); chart redraws during the run.
+   */
   run: () => run && {
     iterations: run.iterations,
     losses: Array.from(run.losses.subarray(0, run.count)),
     evaluations: [...evaluations],
     seconds: run.seconds,
     wallSeconds: run.finished ? (run.finished - run.started) / 1000 : undefined,
+    trainSeconds: run.trainSeconds,
+    evaluateSeconds: run.evaluateSeconds,
+    chartUpdates: chartUpdates - run.chartUpdatesAtStart,
     stripPredictions: stripPredictions ? Array.from(stripPredictions) : undefined,
-    chartUpdates,
   },
 };
