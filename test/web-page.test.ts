@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadMnistPackage, MNIST_FILES } from '../src/data/mnist-files.js';
@@ -59,10 +60,15 @@ describe('the page in headless Chromium, served by scratchnet serve', { skip: ch
   });
 
   /** A fresh page at `query`; console errors, page errors and failed requests are collected in `problems`. */
-  async function open(query: string): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
+  async function open(query: string): Promise<{ page: Page; problems: string[]; scripts: Map<string, Promise<Buffer>>; close: () => Promise<void> }> {
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 1400 } });
     const page = await context.newPage();
     const problems: string[] = [];
+    // Every script the page and its workers load, by URL.
+    const scripts = new Map<string, Promise<Buffer>>();
+    context.on('response', (response) => {
+      if (new URL(response.url()).pathname.endsWith('.js') && response.status() === 200) scripts.set(response.url(), response.body());
+    });
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
     });
@@ -70,7 +76,7 @@ describe('the page in headless Chromium, served by scratchnet serve', { skip: ch
     page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
     await page.goto(`${served.url}${query}`);
     await page.waitForFunction(() => window.scratchnetPage?.state().backend !== '', null, { timeout: 30_000 });
-    return { page, problems, close: () => context.close() };
+    return { page, problems, scripts, close: () => context.close() };
   }
 
   const state = (page: Page): Promise<PageState> => page.evaluate(() => window.scratchnetPage.state());
@@ -85,8 +91,8 @@ describe('the page in headless Chromium, served by scratchnet serve', { skip: ch
     return { out, metrics: JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) };
   }
 
-  it('loads with no console errors, cross-origin isolated, with every control named', { timeout: TIMEOUT }, async () => {
-    const { page, problems, close } = await open('?threads=2');
+  it('loads with no console errors, cross-origin isolated, with every control named, under 300 KB of gzipped JS', { timeout: TIMEOUT }, async (t) => {
+    const { page, problems, scripts, close } = await open('?threads=2');
     try {
       assert.equal(await page.evaluate(() => window.crossOriginIsolated), true);
       const { backend, threads } = await state(page);
@@ -100,6 +106,14 @@ describe('the page in headless Chromium, served by scratchnet serve', { skip: ch
       }
       assert.equal(await page.getByRole('button', { name: 'Train' }).isEnabled(), true);
       assert.equal(await page.getByRole('button', { name: 'Pause' }).isEnabled(), false);
+      // The worker and the wasm backend's threads have started: their modules are among the scripts.
+      const paths = [...scripts.keys()].map((url) => new URL(url).pathname);
+      for (const path of ['/dist/web/main.js', '/dist/web/worker.js', '/dist/src/index.js', '/dist/src/tensor/kernels/wasm/worker-web.js']) assert.ok(paths.includes(path), `${path} not loaded`);
+      const bodies = await Promise.all(scripts.values());
+      const raw = bodies.reduce((sum, body) => sum + body.length, 0);
+      const gzipped = bodies.reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);
+      t.diagnostic(`the page loads ${scripts.size} JS files: ${(raw / 1024).toFixed(0)} KB, ${(gzipped / 1024).toFixed(0)} KB gzipped (each file on its own)`);
+      assert.ok(gzipped < 300 * 1024, `${gzipped} bytes of gzipped JS`);
       assert.deepEqual(problems, []);
     } finally {
       await close();

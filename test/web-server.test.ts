@@ -77,6 +77,11 @@ describe('scratchnet serve', () => {
       assert.deepEqual(reply.body, readFileSync(join(PACKAGE_ROOT, file)), path);
       assertIsolationHeaders(reply, path);
     }
+    const first = await fetchRaw(served.origin, '/dist/src/index.js');
+    const again = await fetchRaw(served.origin, '/dist/src/index.js', { headers: { 'if-none-match': String(first.headers.etag) } });
+    assert.equal(again.status, 304);
+    assert.equal(again.body.length, 0);
+    assertIsolationHeaders(again, '304');
     const root = await fetchRaw(served.origin, '/?model=mlp&seed=3');
     assert.equal(root.status, 302);
     assert.equal(root.headers.location, '/dist/web/?model=mlp&seed=3');

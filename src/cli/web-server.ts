@@ -110,7 +110,14 @@ export function createWebServer(options: WebServerOptions): Server {
     }
     const served = await staticFile(folders, path === PAGE_PATH ? `${PAGE_PATH}index.html` : path);
     if (!served) return notFound(response);
-    response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': CONTENT_TYPES[extname(served.file)]!, 'content-length': served.stats.size });
+    // The page and each of its workers load the library's modules: a validator lets the
+    // browser revalidate them (304) instead of fetching them again.
+    const etag = `"${served.stats.size.toString(36)}-${Math.floor(served.stats.mtimeMs).toString(36)}"`;
+    if (request.headers['if-none-match'] === etag) {
+      response.writeHead(304, { ...SECURITY_HEADERS, etag }).end();
+      return;
+    }
+    response.writeHead(200, { ...SECURITY_HEADERS, etag, 'content-type': CONTENT_TYPES[extname(served.file)]!, 'content-length': served.stats.size });
     if (request.method === 'HEAD') {
       response.end();
       return;
