@@ -271,6 +271,19 @@ describe('the page in headless Chromium, served by scratchnet serve', { skip: ch
       assert.equal(labels.length, 24);
       assert.deepEqual(pagePredictions, nodePredictions);
 
+      // The same file dropped on the page.
+      await page.getByRole('button', { name: 'Reset' }).click();
+      await page.waitForFunction(() => Number.isNaN(window.scratchnetPage.state().testAccuracy), null, { timeout: 10_000 });
+      const bytes = [...readFileSync(modelPath)];
+      await page.evaluate((data) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(data)], 'dropped.safetensors'));
+        document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }, bytes);
+      await page.getByRole('alert').filter({ hasText: 'dropped.safetensors loaded' }).waitFor({ timeout: 60_000 });
+      assert.equal((await state(page)).testAccuracy, pageAccuracy);
+
       await page.getByLabel('Load model', { exact: true }).setInputFiles({ name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a model file') });
       await page.getByRole('alert').filter({ hasText: /^broken\.safetensors: / }).waitFor({ timeout: 10_000 });
       assert.equal((await state(page)).testAccuracy, pageAccuracy, 'the loaded model is still there');
@@ -315,6 +328,16 @@ describe('the page in headless Chromium, served by scratchnet serve', { skip: ch
       const run = await pageRun(page);
       assert.deepEqual(run.evaluations.map((e) => e.iteration), [0, 20, 40, 60]);
       assert.match((await page.locator('#tiles-note').textContent())!, /W1 columns: 50 pictures of 8×8/);
+
+      // The conv net on the same images: N×1×8×8, its filters as pictures.
+      await page.getByLabel('model', { exact: true }).selectOption('cnn');
+      await page.getByLabel('iters', { exact: true }).fill('20');
+      await page.getByRole('button', { name: 'Train' }).click();
+      await finished(page, 20);
+      assert.match((await page.locator('#tiles-note').textContent())!, /conv filters \(first channel\): 16 pictures of 3×3/);
+      assert.ok(new URL(page.url()).search.includes('model=cnn'), page.url());
+      await page.getByLabel('model', { exact: true }).selectOption('two-layer');
+      await page.getByLabel('iters', { exact: true }).fill('60');
 
       // The same broken file for the page and for `scratchnet train --data`.
       const broken = writeSyntheticMnist(join(dir, 'broken'), { size: 8, classes: 4, train: 300, test: 60 });

@@ -5,7 +5,7 @@
 import {
   buildNet, describeBackend, InputError, loadModelFile, needsImageShape, predictProbabilities, resolveRun, Rng,
   saveModel, Tensor, toImageData, trainSteps, useBackend, DivergenceError,
-  type Evaluation, type ImageData, type Optimizer, type SpecNet, type TrainResult,
+  type Evaluation, type ImageData, type ModelChoice, type ModelKind, type Optimizer, type SpecNet, type TrainResult,
 } from '../src/index.js';
 import { fetchIdxSet, readIdxFiles, type IdxSet } from './idx-files.js';
 import type { EvaluationPoint, FromWorker, ToWorker } from './protocol.js';
@@ -168,9 +168,10 @@ async function startRun(settings: PageSettings, mode: 'run' | 'step'): Promise<v
   const paused = mode === 'step';
   run = undefined;
   try {
-    const data = await loadData(needsImageShape({ kind: settings.model as 'two-layer' }));
+    const choice: ModelChoice = { kind: settings.model as ModelKind };
+    const data = await loadData(needsImageShape(choice));
     const trainSize = data.train.images.rows;
-    const resolved = resolveRun({ kind: settings.model as 'two-layer' }, settings, {
+    const resolved = resolveRun(choice, settings, {
       inputShape: data.train.images.shape.slice(1), imageShape: data.imageShape, classes: data.classes, trainSize,
     });
     // As `scratchnet train`: one Rng for the initial weights, then the batches.
@@ -313,7 +314,8 @@ function saveCurrent(): void {
     return;
   }
   const current = run && run.net === model.net ? run : undefined;
-  const metrics = model.metrics ? { iteration: model.metrics.iteration, trainAccuracy: model.metrics.trainAccuracy, testAccuracy: model.metrics.testAccuracy } : undefined;
+  // A loaded model was measured on the test set only.
+  const metrics = model.metrics && Object.fromEntries(Object.entries(model.metrics).filter(([key, value]) => key !== 'epoch' && Number.isFinite(value)));
   const bytes = saveModel(model.net, { config: current?.config, metrics, iteration: current?.done });
   post({ type: 'model-bytes', bytes, name: 'model.safetensors' }, [bytes.buffer as ArrayBuffer]);
 }
