@@ -23,6 +23,7 @@ interface PageRun {
   trainSeconds: number;
   evaluateSeconds: number;
   chartUpdates: number;
+  mainThreadSeconds: number;
 }
 
 export async function trainPage(request: TrainRequest): Promise<TrainOutcome> {
@@ -70,7 +71,7 @@ export async function trainPage(request: TrainRequest): Promise<TrainOutcome> {
       firstLoss: run.losses[0] ?? null,
       lastLoss: run.losses.at(-1) ?? null,
       peakRssMB: browserPeakRssMB(process.pid),
-      note: `Chromium, ${state.backend}; charts ${(run.chartUpdates / run.wallSeconds).toFixed(0)} updates/s; worker compute ${run.seconds.toFixed(1)} s; RSS summed over Chromium's processes`,
+      note: `Chromium, ${state.backend}; charts ${(run.chartUpdates / run.wallSeconds).toFixed(1)} updates/s, page's main thread busy ${(100 * run.mainThreadSeconds / run.wallSeconds).toFixed(1)}% of the run; RSS summed over Chromium's processes`,
       versions: { chromium: browser.version(), backend: state.backend },
     };
   } finally {
