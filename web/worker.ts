@@ -60,6 +60,8 @@ let backendReady: Promise<void> | undefined;
 let idxSource: Promise<IdxSet> | undefined;
 let dataCache: { keepShape: boolean; data: ImageData } | undefined;
 let run: Run | undefined;
+/** Bumped by Train and Reset: a run whose data arrives after a newer request is dropped. */
+let generation = 0;
 /** The net predictions use: the run's, or a loaded model. */
 let model: { net: SpecNet; name: string; metrics?: EvaluationPoint } | undefined;
 
@@ -70,6 +72,7 @@ scope.onmessage = (event) => {
       backendReady = init(message.backend, message.threads);
       break;
     case 'train':
+      generation++;
       void startRun(message.settings, message.mode);
       break;
     case 'pause':
@@ -91,6 +94,7 @@ scope.onmessage = (event) => {
       if (run && !run.finished && run.paused) stepOnce(run);
       break;
     case 'reset':
+      generation++;
       run = undefined;
       model = undefined;
       post({ type: 'reset' });
@@ -114,15 +118,18 @@ scope.onmessage = (event) => {
 };
 
 async function init(backendName: 'wasm' | 'js', threads: number | undefined): Promise<void> {
+  let backend;
+  let note = '';
   try {
-    const backend = await useBackend(backendName, { threads });
-    const description = describeBackend(backend);
-    const threadCount = Number(/(\d+) threads?/.exec(description)?.[1] ?? 1);
-    post({ type: 'ready', backend: description, threads: threadCount, isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true });
+    backend = await useBackend(backendName, { threads });
   } catch (error) {
-    post({ type: 'error', message: messageOf(error), during: 'init' });
-    throw error;
+    // No WebAssembly SIMD here: the portable kernels compute the same numbers, slower.
+    backend = await useBackend('js');
+    note = ` (wasm failed: ${messageOf(error)})`;
   }
+  const threadCount = (backend as { threads?: number }).threads ?? 1;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  post({ type: 'ready', backend: `${describeBackend(backend)}${note}`, threads: threadCount, isolated });
 }
 
 /** Switches the dataset (undefined: the served one); the next run uses it. */
@@ -166,10 +173,12 @@ async function loadData(keepShape: boolean): Promise<ImageData> {
 
 async function startRun(settings: PageSettings, mode: 'run' | 'step'): Promise<void> {
   const paused = mode === 'step';
+  const request = generation;
   run = undefined;
   try {
     const choice: ModelChoice = { kind: settings.model as ModelKind };
     const data = await loadData(needsImageShape(choice));
+    if (request !== generation) return;
     const trainSize = data.train.images.rows;
     const resolved = resolveRun(choice, settings, {
       inputShape: data.train.images.shape.slice(1), imageShape: data.imageShape, classes: data.classes, trainSize,
