@@ -78,6 +78,7 @@ export interface MicroOutcome {
 export function systemLabel(system: SystemSpec): string {
   switch (system.kind) {
     case 'scratchnet':
+      if (system.backend === 'page') return `scratchnet page in Chromium ×${system.threads}`;
       return `scratchnet ${system.backend} ×${system.threads}${system.dense ? ' (dense only)' : ''}`;
     case 'tfjs':
       return `TF.js ${system.backend} (${system.variant})`;
