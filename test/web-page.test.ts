@@ -240,6 +240,18 @@ describe('the page in headless Chromium, served by scratchnet serve', { skip: ch
 
       await page.getByRole('button', { name: 'Clear' }).click();
       await page.waitForFunction(() => window.scratchnetPage.probabilities() === null, null, { timeout: 5000 });
+
+      // A finger: a touch stroke through the browser's input pipeline (CDP), a vertical 1.
+      const cdp = await page.context().newCDPSession(page);
+      const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x: number, y: number) =>
+        cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x: pad.x + x, y: pad.y + y }] });
+      await touch('touchStart', 140, 50);
+      for (let y = 60; y <= 230; y += 10) await touch('touchMove', 140, y);
+      await touch('touchEnd', 140, 230);
+      await page.waitForFunction(() => window.scratchnetPage.probabilities() !== null, null, { timeout: 10_000 });
+      const touched = (await page.evaluate(() => window.scratchnetPage.probabilities()))!;
+      assert.ok(Math.abs(touched.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+      assert.equal(touched.indexOf(Math.max(...touched)), 1, `a vertical stroke: ${touched.map((p) => p.toFixed(3)).join(' ')}`);
       assert.deepEqual(problems, []);
     } finally {
       await close();
