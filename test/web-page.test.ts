@@ -120,6 +120,41 @@ describe('the page in headless Chromium, served by scratchnet serve', { skip: ch
     }
   });
 
+  it('works without the isolation headers (hosted elsewhere): one thread, same numbers', { timeout: TIMEOUT }, async () => {
+    const context = await browser.newContext();
+    // The same server's responses without COOP and COEP, as a plain static host sends them.
+    await context.route('**/*', async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['cross-origin-opener-policy'];
+      delete headers['cross-origin-embedder-policy'];
+      await route.fulfill({ response, headers });
+    });
+    const problems: string[] = [];
+    try {
+      const page = await context.newPage();
+      page.on('pageerror', (error) => problems.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      await page.goto(`${served.url}?iters=50&eval-every=0&seed=4&threads=2`);
+      await page.waitForFunction(() => window.scratchnetPage?.state().backend !== '', null, { timeout: 30_000 });
+      assert.equal(await page.evaluate(() => window.crossOriginIsolated), false);
+      const { backend, threads } = await state(page);
+      assert.match(backend, /^wasm (relaxed-simd|simd), 1 thread$/);
+      assert.equal(threads, 1);
+      assert.match((await page.locator('#backend').textContent())!, /not cross-origin isolated: one thread/);
+      await page.getByRole('button', { name: 'Train' }).click();
+      await finished(page, 50);
+      const { metrics } = await cliTrain(['--iters', '50', '--eval-every', '0', '--seed', '4', '--threads', '1']);
+      const run = await pageRun(page);
+      run.losses.forEach((loss, i) => assert.ok(Math.abs(loss - metrics.loss[i]!) <= 1e-4 * Math.max(1, metrics.loss[i]!), `loss ${i}`));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('trains as `scratchnet train` does with the same settings and seed: same losses, and test accuracy rises', { timeout: TIMEOUT }, async (t) => {
     const settings = { iters: '300', 'eval-every': '100', seed: '3', lr: '0.1', hidden: '40' };
     const query = `?${new URLSearchParams(settings)}&threads=2`;
