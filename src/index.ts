@@ -25,7 +25,7 @@ export { TwoLayerNet, type TwoLayerNetOptions } from './nets/two-layer-net.js';
 export { MultiLayerNet, multiLayerSpec, type MultiLayerNetOptions, type MultiLayerSpecOptions, type Activation } from './nets/multi-layer-net.js';
 export { SimpleConvNet, simpleConvSpec, type SimpleConvNetOptions, type SimpleConvSpecOptions } from './nets/simple-conv-net.js';
 export { convNetSpec, type ConvNetSpecOptions, type ConvBlock } from './nets/conv-net.js';
-export { buildNet, registerLayer, twoLayerSpec, validateSpec, initStd, SpecNet, type ModelSpec, type LayerSpec, type Init, type BuildOptions } from './nets/spec.js';
+export { buildNet, registerLayer, twoLayerSpec, validateSpec, initStd, SpecNet, type ModelSpec, type LayerSpec, type LayerType, type OnnxLayerContext, type OnnxAttribute, type Init, type BuildOptions } from './nets/spec.js';
 
 export type { Optimizer } from './optim/optimizer.js';
 export { SGD } from './optim/sgd.js';

@@ -1,5 +1,4 @@
-// ONNX export, apart from the main entry: it needs onnx-proto (CommonJS protobuf code),
-// which a bundler packs for a browser but a page importing dist/src/index.js as an ES
-// module could not resolve.
+// ONNX export, apart from the main entry: it needs protobufjs (CommonJS), which a bundler
+// packs for a browser but a page importing dist/src/index.js as an ES module could not resolve.
 
-export { exportOnnx, registerOnnxLayer, ONNX_OPSET, type OnnxExportOptions } from './io/onnx.js';
+export { exportOnnx, ONNX_OPSET, type OnnxExportOptions } from './io/onnx.js';

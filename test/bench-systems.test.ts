@@ -14,7 +14,7 @@ import { runInChild } from '../bench/spawn.js';
 import { trainScratchnet } from '../bench/systems/scratchnet.js';
 import { trainTfjs } from '../bench/systems/tfjs.js';
 import { tempFolder, writeSyntheticMnist } from './helpers/mnist-fixture.js';
-import { hasNumpy } from './helpers/python.js';
+import { numpySkip } from './helpers/python.js';
 
 const folder = writeSyntheticMnist(tempFolder('bench-systems-'), { train: 60, test: 20, size: 5, classes: 4 });
 after(async () => {
@@ -45,7 +45,7 @@ function assertSaneOutcome(outcome: TrainOutcome): void {
 }
 
 describe('bench systems on synthetic IDX files', () => {
-  it('the NumPy program trains 3 iterations and measures GEMM and inference', { skip: !hasNumpy() && 'python3 with numpy not found' }, async () => {
+  it('the NumPy program trains 3 iterations and measures GEMM and inference', { skip: numpySkip() }, async () => {
     const outcome = await runInChild<TrainOutcome>({ mode: 'train', system: { kind: 'numpy' }, job, seed: 3 }, { dataFolder: folder });
     assertSaneOutcome(outcome);
     assert.equal(outcome.evaluationLog?.map((e) => e.iteration).join(','), '0,2');
@@ -65,7 +65,7 @@ describe('bench systems on synthetic IDX files', () => {
     assert.ok(micro.gemm.every((g) => g.gflops > 0) && micro.inference!.batchImagesPerSecond > 0 && micro.inference!.singleImageMicroseconds > 0);
   });
 
-  it('the NumPy program fails with its error in the rejection when the data folder is wrong', { skip: !hasNumpy() && 'python3 with numpy not found' }, async () => {
+  it('the NumPy program fails with its error in the rejection when the data folder is wrong', { skip: numpySkip() }, async () => {
     await assert.rejects(runInChild({ mode: 'train', system: { kind: 'numpy' }, job, seed: 3 }, { dataFolder: `${folder}/missing` }), /wrote no result/);
   });
 

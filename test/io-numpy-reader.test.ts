@@ -12,11 +12,12 @@ import { multiLayerSpec } from '../src/nets/multi-layer-net.js';
 import { TwoLayerNet } from '../src/nets/two-layer-net.js';
 import { Rng } from '../src/tensor/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
+import { tempFolder } from './helpers/mnist-fixture.js';
+import { numpySkip } from './helpers/python.js';
 
 // Compiled to dist/test/, so the fixture sits two folders up.
 const script = fileURLToPath(new URL('../../test/fixtures/safetensors_forward.py', import.meta.url));
-const numpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
-const skip = numpy.error || numpy.status !== 0 ? `python3 with numpy not available (${numpy.error?.message ?? numpy.stderr.trim().split('\n').pop()})` : false;
+const skip = numpySkip();
 
 for (const [title, makeNet] of [
   ['the two-layer net', () => new TwoLayerNet({ inputSize: 784, hiddenSize: 50, outputSize: 10, rng: new Rng(5), weightInitStd: 0.1 })],
@@ -55,7 +56,7 @@ for (const [title, makeNet] of [
 
 // The Hugging Face `safetensors` Python package, when installed: the reference reader and writer.
 const official = spawnSync('python3', ['-c', 'import safetensors.numpy'], { encoding: 'utf8' });
-const skipOfficial = official.error || official.status !== 0 ? 'the Python safetensors package is not installed' : false;
+const skipOfficial = official.error || official.status !== 0 ? 'the Python safetensors package is not installed (PyPI only, not in Debian)' : false;
 
 it('the official safetensors library reads our model file: same tensors, same metadata', { skip: skipOfficial }, () => {
   const net = new TwoLayerNet({ inputSize: 30, hiddenSize: 7, outputSize: 4, rng: new Rng(2), weightInitStd: 0.5 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import ort from 'onnxruntime-node';
 import { exportOnnx } from '../src/io/onnx.js';
+import { describeLayer } from '../src/nets/registry.js';
 import { buildNet, registerLayer, type ModelSpec, type SpecNet } from '../src/nets/spec.js';
 import { TwoLayerNet } from '../src/nets/two-layer-net.js';
 import { multiLayerSpec } from '../src/nets/multi-layer-net.js';
@@ -142,5 +143,24 @@ describe('ONNX export runs in onnxruntime with the same outputs', () => {
     registerLayer('test-identity', { build: (_spec, inputShape) => ({ layer: { name: 'Identity', forward: (x) => x, backward: (d) => d, params: () => [] }, outputShape: [...inputShape] }) });
     const net = buildNet({ kind: 'custom', inputShape: [3], layers: [{ type: 'test-identity' }, { type: 'affine', units: 2 }] }, { rng: new Rng(1) });
     assert.throws(() => exportOnnx(net), /layer type "test-identity" has no ONNX form/);
+  });
+
+  it('exports and describes a layer type registered with its ONNX form, from its one descriptor', async () => {
+    // y = 2x, as a layer, as ONNX (Add(x, x)) and as one line of log.
+    const twice = (x: Tensor) => Tensor.from(Array.from(x.data, (v) => 2 * v), x.shape);
+    const double = { name: 'Double', forward: twice, backward: twice, params: () => [] };
+    registerLayer('test-double', {
+      build: (_spec, inputShape) => ({ layer: double, outputShape: [...inputShape] }),
+      onnx: ({ input, node }) => node('Add', [input, input]),
+      describe: () => 'double',
+    });
+    const spec = { kind: 'custom', inputShape: [3], layers: [{ type: 'test-double' }, { type: 'affine', units: 2 }] };
+    const net = buildNet(spec, { rng: new Rng(4) });
+    const x = new Tensor(Float32Array.from([0.5, -1, 2, 1, 0, -0.25]), [2, 3]);
+    const session = await ort.InferenceSession.create(exportOnnx(net, { probabilities: false }));
+    const { logits } = await session.run({ input: new ort.Tensor('float32', x.data as Float32Array, [2, 3]) });
+    const ours = net.predict(x).data;
+    (logits!.data as Float32Array).forEach((v, i) => assert.ok(Math.abs(v - ours[i]!) < 1e-5, `${v} vs ${ours[i]}`));
+    assert.equal(spec.layers.map(describeLayer).join(' → '), 'double → affine 2');
   });
 });

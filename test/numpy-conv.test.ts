@@ -2,7 +2,6 @@
 // implementation written here with padding, strided windows and tensordot.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { BatchNorm } from '../src/layers/batch-norm.js';
 import { Convolution } from '../src/layers/convolution.js';
@@ -12,6 +11,7 @@ import { Rng } from '../src/tensor/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { randomTensor } from './helpers/grad.js';
 import { backendsUnderTest } from './helpers/kernels-backends.js';
+import { numpySkip, runPython } from './helpers/python.js';
 
 const NUMPY = `
 import json, sys
@@ -41,7 +41,7 @@ const cases = [
   { stride: 1, pad: 2, filter: 3, poolSize: 2, poolStride: 1, poolPad: 0 },
 ];
 
-test('conv (strides, pads) → max pool (strides, pads) → batch norm (training) equal numpy', (t) => {
+test('conv (strides, pads) → max pool (strides, pads) → batch norm (training) equal numpy', { skip: numpySkip() }, () => {
   const rng = new Rng(21);
   const ours = cases.map((c) => {
     const x = randomTensor([3, 2, 11, 10], rng);
@@ -58,13 +58,7 @@ test('conv (strides, pads) → max pool (strides, pads) → batch norm (training
     };
     return { case: c, conv, pool, bn, query };
   });
-  const run = spawnSync('python3', ['-c', NUMPY], { input: JSON.stringify(ours.map((o) => o.query)), encoding: 'utf8' });
-  if (run.error || /No module named .?numpy/.test(run.stderr)) {
-    t.skip('python3 with numpy is not available');
-    return;
-  }
-  assert.equal(run.status, 0, run.stderr);
-  const reference = JSON.parse(run.stdout) as { conv: number[]; convShape: number[]; pool: number[]; poolShape: number[]; bn: number[] }[];
+  const reference = runPython(NUMPY, ours.map((o) => o.query)) as { conv: number[]; convShape: number[]; pool: number[]; poolShape: number[]; bn: number[] }[];
   ours.forEach((o, k) => {
     const r = reference[k]!;
     const label = `stride ${o.case.stride} pad ${o.case.pad}, pool ${o.case.poolSize}/${o.case.poolStride}/${o.case.poolPad}`;

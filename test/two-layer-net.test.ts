@@ -11,7 +11,7 @@ import type { Tensor } from '../src/tensor/tensor.js';
 import { checkGradients } from '../src/cli/gradcheck.js';
 import { train } from '../src/train/trainer.js';
 import { assertClose, randomTensor } from './helpers/numeric.js';
-import { hasNumpy, runPython } from './helpers/python.js';
+import { numpySkip, runPython } from './helpers/python.js';
 
 const NUMPY_TWO_LAYER = `
 import json, sys
@@ -48,7 +48,7 @@ describe('TwoLayerNet', () => {
     assert.ok(net.paramValues.b1!.data.every((b) => b === 0));
   });
 
-  it('forward, loss and backprop agree with numpy', { skip: !hasNumpy() && 'python3 with numpy not found' }, () => {
+  it('forward, loss and backprop agree with numpy', { skip: numpySkip() }, () => {
     const rng = new Rng(5);
     const net = new TwoLayerNet({ inputSize: 12, hiddenSize: 7, outputSize: 4, weightInitStd: 0.5, dtype: 'float64', rng });
     for (const p of net.params()) rng.fillNormal(p.value.data, 0.5);

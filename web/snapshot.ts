@@ -2,6 +2,7 @@
 // the first layer's weights as pictures, the test strip's predictions, the confusion matrix.
 
 import { InputError, evaluate, predictProbabilities, sizeOf, type Dataset, type LayerNet, type Tensor } from '../src/index.js';
+import { argmaxRow } from '../src/tensor/rows.js';
 import type { Snapshot, WeightTiles } from './protocol.js';
 
 /** At most this many tiles (the book's 50 hidden units fit; a 100-unit layer shows its first 64). */
@@ -44,15 +45,10 @@ export function weightTiles(net: LayerNet, imageShape: readonly number[]): Weigh
   return { values, count, height, width, what: `${net.params()[0]!.name} columns` };
 }
 
+/** The predicted class of each row. */
 export function argmaxRows(probabilities: Tensor): Int32Array {
   const { rows, cols } = probabilities;
-  const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let c = 1; c < cols; c++) if (probabilities.data[r * cols + c]! > probabilities.data[r * cols + best]!) best = c;
-    out[r] = best;
-  }
-  return out;
+  return Int32Array.from({ length: rows }, (_, r) => argmaxRow(probabilities.data, r * cols, cols));
 }
 
 /** A batch of images shaped as the net reads them (N×784 or N×1×28×28). */

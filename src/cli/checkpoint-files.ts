@@ -9,7 +9,7 @@
 
 import { existsSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, writeError } from '../errors.js';
 import type { LoadedModel } from '../io/model-file.js';
 import { readModelFile, readTrainingStateFile, trainingStatePath, writeModelFile, writeTrainingStateFile } from '../io/model-files-node.js';
 import type { SpecNet } from '../nets/spec.js';
@@ -44,7 +44,7 @@ export function writeCheckpoint(dir: string, net: SpecNet, info: CheckpointInfo,
   try {
     renameSync(pending, trainingStatePath(path));
   } catch (error) {
-    throw new InputError(`${trainingStatePath(path)}: cannot write (${(error as Error).message})`);
+    throw writeError(trainingStatePath(path), error);
   }
   return path;
 }

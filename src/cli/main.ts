@@ -5,7 +5,8 @@
 // NOTE: heavy native and rendering modules are imported when a command runs, so one command
 // does not pay another's memory (the reference job must stay under 400 MB of RSS).
 import { Command, CommanderError } from 'commander';
-import { InputError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { EnvironmentError, InputError } from '../errors.js';
 import { compareCommand } from './compare.js';
 import { evaluateCommand } from './evaluate.js';
 import { exportCommand } from './export.js';
@@ -20,8 +21,27 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+/** The installed package's own version, from its package.json (dist/src/cli/ → the package root). */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+const EXAMPLES = `
+Examples:
+  scratchnet train                                    the book's 784-50-10 net on MNIST (about 97% test accuracy)
+  scratchnet gradcheck                                backprop against numerical gradients (float64)
+  scratchnet compare optimizers                       the book's chapter 6 optimizers, side by side
+  scratchnet evaluate runs/x/model.safetensors        accuracy, per-class scores, confusion matrix
+  scratchnet predict runs/x/model.safetensors 7.png   the classes of your own digit images
+  scratchnet export runs/x/model.safetensors          an ONNX model for onnxruntime
+
+scratchnet <command> --help describes every option of a command.`;
+
 const program = new Command('scratchnet')
   .description('neural networks from scratch in TypeScript, trained by backpropagation')
+  .version(packageVersion(), '-V, --version', "print scratchnet's version")
+  .addHelpText('after', EXAMPLES)
   .exitOverride();
 
 for (const command of [trainCommand(), gradcheckCommand(), compareCommand(), evaluateCommand(), predictCommand(), exportCommand(), serveCommand()]) {
@@ -37,6 +57,9 @@ try {
   } else if (error instanceof InputError) {
     console.error(`scratchnet: ${error.message}`);
     process.exitCode = 1;
+  } else if (error instanceof EnvironmentError) {
+    console.error(`scratchnet: ${error.message}`);
+    process.exitCode = 74;
   } else {
     console.error(`scratchnet: internal error: ${(error as Error).stack ?? String(error)}`);
     process.exitCode = 70;

@@ -36,12 +36,8 @@ export function addDataOptions(command: Command): Command {
 /** --backend, --threads: which kernels run the math. */
 export function addBackendOptions(command: Command): Command {
   return command
-    .addOption(new Option('--backend <name>', 'kernel backend').choices([...BACKENDS]).default(defaultBackend()))
+    .addOption(new Option('--backend <name>', 'kernel backend').choices([...BACKENDS]).default('wasm'))
     .option('--threads <n>', 'worker threads for large matrix products (1 = none)', positiveInt, cpus().length);
-}
-
-export function defaultBackend(): BackendName {
-  return BACKENDS.includes('wasm') ? 'wasm' : 'js';
 }
 
 export interface DataOptions {

@@ -1,7 +1,7 @@
 // Node-only: fetch the four MNIST .gz files from a mirror into a cache folder, verify
 // each against the known checksums, and reuse the cache next time.
 
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -100,9 +100,4 @@ async function fetchBytes(url: string, onProgress: (received: number, total: num
     offset += chunk.length;
   }
   return bytes;
-}
-
-/** Removes a cache folder (used by tests and `--download` with a fresh cache). */
-export function clearCache(cacheDir: string): void {
-  rmSync(cacheDir, { recursive: true, force: true });
 }

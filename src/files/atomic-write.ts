@@ -4,7 +4,7 @@
 
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { InputError } from '../errors.js';
+import { writeError } from '../errors.js';
 
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
@@ -21,6 +21,6 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw new InputError(`${path}: cannot write (${(error as Error).message})`);
+    throw writeError(path, error);
   }
 }

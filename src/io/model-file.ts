@@ -8,6 +8,7 @@ import type { LayerNet } from '../nets/layer-net.js';
 import { buildNet, validateSpec, type ModelSpec, type SpecNet } from '../nets/spec.js';
 import { Rng } from '../tensor/rng.js';
 import { sameShape, type DType, type Tensor } from '../tensor/tensor.js';
+import { FORBIDDEN_KEYS } from './forbidden-keys.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
 export const MODEL_FORMAT = 'scratchnet-model';
@@ -132,8 +133,6 @@ export function loadModelFile(bytes: Uint8Array, source = 'model file', options:
 export function loadModel(bytes: Uint8Array, source?: string): SpecNet {
   return loadModelFile(bytes, source).net;
 }
-
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** JSON from a metadata string, refusing keys that could reach an object's prototype later. */
 export function parseJson(text: string, key: string, fail: (problem: string) => never): unknown {

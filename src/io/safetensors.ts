@@ -12,6 +12,8 @@
 
 import { InputError } from '../errors.js';
 import { Tensor, type Data, type DType } from '../tensor/tensor.js';
+import { FORBIDDEN_KEYS } from './forbidden-keys.js';
+import { readLittleEndian, writeLittleEndian } from './little-endian.js';
 
 export type SafetensorsDType = 'F32' | 'F64';
 
@@ -25,12 +27,9 @@ export interface SafetensorsContents {
 export const MAX_HEADER_BYTES = 100_000_000;
 
 const METADATA_KEY = '__metadata__';
-/** Keys that would reach an object's prototype if someone later copied the header into a plain object. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const ITEM_SIZE: Record<SafetensorsDType, number> = { F32: 4, F64: 8 };
 /** Every dtype the format defines; the ones we do not read get a clearer message than "unknown". */
 const OTHER_DTYPES = new Set(['BOOL', 'U8', 'I8', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'I64', 'U64', 'F8_E5M2', 'F8_E4M3', 'F4', 'F6_E2M3', 'F6_E3M2', 'F8_E8M0', 'C64']);
-const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function dtypeCode(dtype: DType): SafetensorsDType {
   return dtype === 'float64' ? 'F64' : 'F32';
@@ -214,24 +213,4 @@ function checkEntry(name: string, value: unknown, bufferLength: number, fail: (p
 
 function isCount(value: unknown): boolean {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-function writeLittleEndian(data: Data, out: Uint8Array, position: number): void {
-  if (LITTLE_ENDIAN_HOST) {
-    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), position);
-    return;
-  }
-  const view = new DataView(out.buffer, out.byteOffset);
-  if (data instanceof Float64Array) for (let i = 0; i < data.length; i++) view.setFloat64(position + 8 * i, data[i]!, true);
-  else for (let i = 0; i < data.length; i++) view.setFloat32(position + 4 * i, data[i]!, true);
-}
-
-function readLittleEndian(bytes: Uint8Array, position: number, out: Data): void {
-  if (LITTLE_ENDIAN_HOST) {
-    new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(bytes.subarray(position, position + out.byteLength));
-    return;
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset);
-  if (out instanceof Float64Array) for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(position + 8 * i, true);
-  else for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(position + 4 * i, true);
 }

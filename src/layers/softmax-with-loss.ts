@@ -4,6 +4,7 @@
 // (one-hot or any distribution per row).
 
 import { kernels, type LabelIndices } from '../tensor/kernels/kernels.js';
+import { softmaxRow } from '../tensor/rows.js';
 import { reuse, Tensor } from '../tensor/tensor.js';
 
 export type Labels = LabelIndices | Tensor;
@@ -33,18 +34,9 @@ export class SoftmaxWithLoss {
     const p = probs.data;
     const t = labels.data;
     let loss = 0;
-    for (let i = 0; i < rows; i++) {
-      const row = i * cols;
-      let max = -Infinity;
-      for (let j = 0; j < cols; j++) max = Math.max(max, logits[row + j]!);
-      let sum = 0;
-      for (let j = 0; j < cols; j++) sum += (p[row + j] = Math.exp(logits[row + j]! - max));
-      const logSum = Math.log(sum);
-      for (let j = 0; j < cols; j++) {
-        p[row + j] /= sum;
-        const target = t[row + j]!;
-        if (target !== 0) loss -= target * (logits[row + j]! - max - logSum);
-      }
+    for (let row = 0; row < rows * cols; row += cols) {
+      const logSumExp = softmaxRow(logits, p, row, cols);
+      for (let j = row; j < row + cols; j++) if (t[j] !== 0) loss -= t[j]! * (logits[j]! - logSumExp);
     }
     return loss / rows;
   }

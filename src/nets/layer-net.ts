@@ -5,6 +5,7 @@
 import type { Layer, NamedTensor, Param } from '../layers/layer.js';
 import { SoftmaxWithLoss, type Labels } from '../layers/softmax-with-loss.js';
 import { kernels, type LabelIndices } from '../tensor/kernels/kernels.js';
+import { argmaxRow } from '../tensor/rows.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export class LayerNet {
@@ -148,11 +149,7 @@ export function argmaxRows(t: Tensor): Int32Array {
   const rows = t.rows;
   const cols = t.cols;
   const out = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let best = 0;
-    for (let j = 1; j < cols; j++) if (t.data[i * cols + j]! > t.data[i * cols + best]!) best = j;
-    out[i] = best;
-  }
+  for (let i = 0; i < rows; i++) out[i] = argmaxRow(t.data, i * cols, cols);
   return out;
 }
 

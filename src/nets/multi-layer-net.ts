@@ -4,7 +4,7 @@
 // Xavier for Sigmoid unless given); optional L2 weight decay ½λΣW².
 
 import { InputError } from '../errors.js';
-import { Rng } from '../tensor/rng.js';
+import type { Rng } from '../tensor/rng.js';
 import type { DType } from '../tensor/tensor.js';
 import { buildNet, SpecNet, type Init, type LayerSpec, type ModelSpec } from './spec.js';
 
@@ -57,7 +57,7 @@ export class MultiLayerNet extends SpecNet {
   constructor(options: MultiLayerNetOptions) {
     const spec = multiLayerSpec(options);
     const built = buildNet(spec, {
-      rng: options.rng ?? new Rng(Date.now()),
+      rng: options.rng,
       dtype: options.dtype ?? 'float32',
       init: options.init ?? defaultInit(options.activation),
     });

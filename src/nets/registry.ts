@@ -1,12 +1,16 @@
-// The layer types a ModelSpec can name, each with the factory that builds it. Kept apart
-// from spec.ts so modules that register layers (layers-registry.ts) and spec.ts can
-// import each other in either order: this module imports nothing at run time.
+// The layer types a model spec can name: the built-in table, plus those registered at run time.
 
-import type { LayerFactory } from './spec.js';
+import type { LayerSpec, LayerType } from './layer-type.js';
+import { BUILT_IN_LAYER_TYPES } from './layer-types.js';
 
-export const factories = new Map<string, LayerFactory>();
+export const layerTypes = new Map<string, LayerType>(Object.entries(BUILT_IN_LAYER_TYPES));
 
-/** Makes a layer type buildable from a spec. */
-export function registerLayer(type: string, factory: LayerFactory): void {
-  factories.set(type, factory);
+/** Makes a layer type buildable from a spec (and exportable to ONNX, describable, when it says how). */
+export function registerLayer(type: string, layerType: LayerType): void {
+  layerTypes.set(type, layerType);
+}
+
+/** One line for logs: "affine 50 → relu → affine 10". */
+export function describeLayer(spec: LayerSpec): string {
+  return layerTypes.get(spec.type)?.describe?.(spec) ?? spec.type;
 }

@@ -3,7 +3,7 @@
 //   → Affine 100 → Relu → Affine 10 → SoftmaxWithLoss
 // Parameters W1, b1 (filters 30×C×5×5), W2, b2, W3, b3; W ~ 0.01·N(0, 1) unless `init` says otherwise.
 
-import { Rng } from '../tensor/rng.js';
+import type { Rng } from '../tensor/rng.js';
 import type { DType } from '../tensor/tensor.js';
 import { buildNet, SpecNet, type Init, type ModelSpec } from './spec.js';
 
@@ -44,7 +44,7 @@ export function simpleConvSpec(options: SimpleConvSpecOptions = {}): ModelSpec {
 export class SimpleConvNet extends SpecNet {
   constructor(options: SimpleConvNetOptions = {}) {
     const spec = simpleConvSpec(options);
-    const built = buildNet(spec, { rng: options.rng ?? new Rng(Date.now()), dtype: options.dtype ?? 'float32', init: options.init ?? 0.01 });
+    const built = buildNet(spec, { rng: options.rng, dtype: options.dtype ?? 'float32', init: options.init ?? 0.01 });
     super(spec, built.layers);
     this.weightDecay = options.weightDecay ?? 0;
   }

@@ -5,23 +5,18 @@
 //       { "type": "affine", "units": 50 }, { "type": "relu" }, { "type": "affine", "units": 10 } ] }
 
 import { InputError } from '../errors.js';
-import { Affine } from '../layers/affine.js';
 import type { Layer } from '../layers/layer.js';
 import type { Labels } from '../layers/softmax-with-loss.js';
-import { Relu } from '../layers/relu.js';
-import { Sigmoid } from '../layers/sigmoid.js';
 import { Rng } from '../tensor/rng.js';
 import { sizeOf, Tensor, type DType } from '../tensor/tensor.js';
 import { LayerNet } from './layer-net.js';
-import { factories, registerLayer } from './registry.js';
+import type { Init, LayerSpec } from './layer-type.js';
+import { layerTypes, registerLayer } from './registry.js';
 import { addWeightDecayGradient, weightDecayLoss } from './weight-decay.js';
-// Convolution, pooling, batch norm, dropout: registered by their own module.
-import './layers-registry.js';
 
-export interface LayerSpec {
-  readonly type: string;
-  readonly [option: string]: unknown;
-}
+export type { BuildContext, Init, LayerSpec, LayerType, OnnxAttribute, OnnxLayerContext } from './layer-type.js';
+export { initStd, intOption } from './layer-options.js';
+export { registerLayer };
 
 export interface ModelSpec {
   /** Which family the net came from ('two-layer', 'mlp', 'cnn', 'custom'); informational. */
@@ -29,34 +24,6 @@ export interface ModelSpec {
   /** Shape of one input example, without the batch dimension: [784] or [1, 28, 28]. */
   readonly inputShape: readonly number[];
   readonly layers: readonly LayerSpec[];
-}
-
-/** How the weights of a new layer are drawn: N(0, std²); 'xavier' std = √(1/n); 'he' std = √(2/n), n = fan-in. */
-export type Init = number | 'xavier' | 'he';
-
-export interface BuildContext {
-  readonly rng: Rng;
-  readonly dtype: DType;
-  readonly init: Init;
-  /** Position of this layer among those with parameters, from 1 (names W1, b1 …). */
-  readonly index: number;
-  /**
-   * A zeroed parameter (or state) tensor of the build's dtype. Factories allocate through
-   * it so a loader can refuse a spec whose sizes its file cannot back (BuildOptions.maxElements).
-   */
-  readonly zeros: (shape: readonly number[]) => Tensor;
-}
-
-export interface LayerFactory {
-  /** Builds the layer for an input of `inputShape` (no batch dimension); returns it with its output shape. */
-  build(spec: LayerSpec, inputShape: readonly number[], context: BuildContext): { layer: Layer; outputShape: number[] };
-}
-
-export { registerLayer };
-
-export function initStd(init: Init, fanIn: number): number {
-  if (typeof init === 'number') return init;
-  return init === 'he' ? Math.sqrt(2 / fanIn) : Math.sqrt(1 / fanIn);
 }
 
 export interface BuildOptions {
@@ -112,6 +79,7 @@ export class SpecNet extends LayerNet {
 
 export function buildNet(spec: ModelSpec, options: BuildOptions = {}): SpecNet {
   validateSpec(spec);
+  // Unseeded when no generator is given: a new net differs each time, as a fresh NumPy one does.
   const rng = options.rng ?? new Rng(Date.now());
   const dtype = options.dtype ?? 'float32';
   const init = options.init ?? 0.01;
@@ -127,10 +95,10 @@ export function buildNet(spec: ModelSpec, options: BuildOptions = {}): SpecNet {
   };
   const layers: Layer[] = [];
   spec.layers.forEach((layerSpec, position) => {
-    const factory = factories.get(layerSpec.type)!;
+    const layerType = layerTypes.get(layerSpec.type)!;
     let built;
     try {
-      built = factory.build(layerSpec, shape, { rng, dtype, init, index: index + 1, zeros });
+      built = layerType.build(layerSpec, shape, { rng, dtype, init, index: index + 1, zeros });
     } catch (error) {
       if (error instanceof BudgetError) throw new InputError(`model spec: layer ${position} (${layerSpec.type}) ${error.message}`);
       throw new InputError(`model spec: layer ${position} (${layerSpec.type}): ${(error as Error).message}`);
@@ -161,33 +129,11 @@ export function validateSpec(value: unknown): asserts value is ModelSpec {
     if (typeof layer !== 'object' || layer === null || typeof layer.type !== 'string') {
       throw new InputError(`model spec: layer ${position} must be an object with a "type"`);
     }
-    if (!factories.has(layer.type)) {
-      throw new InputError(`model spec: layer ${position} has unknown type "${layer.type}" (known: ${[...factories.keys()].join(', ')})`);
+    if (!layerTypes.has(layer.type)) {
+      throw new InputError(`model spec: layer ${position} has unknown type "${layer.type}" (known: ${[...layerTypes.keys()].join(', ')})`);
     }
   });
 }
-
-/** Reads a positive integer option of a layer spec. */
-export function intOption(spec: LayerSpec, name: string, fallback?: number, min = 1): number {
-  const value = spec[name] ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 1 << 24) {
-    throw new Error(`"${name}" must be an integer ≥ ${min}, got ${JSON.stringify(spec[name])}`);
-  }
-  return value;
-}
-
-registerLayer('affine', {
-  build(spec, inputShape, { rng, init, index, zeros }) {
-    const units = intOption(spec, 'units');
-    const fanIn = sizeOf(inputShape);
-    if (fanIn * units > 1 << 28) throw new Error(`${fanIn}×${units} weights is absurdly large`);
-    const W = zeros([fanIn, units]);
-    rng.fillNormal(W.data, initStd(init, fanIn));
-    return { layer: new Affine(W, zeros([units]), `Affine${index}`), outputShape: [units] };
-  },
-});
-registerLayer('relu', { build: (_spec, inputShape) => ({ layer: new Relu(), outputShape: [...inputShape] }) });
-registerLayer('sigmoid', { build: (_spec, inputShape) => ({ layer: new Sigmoid(), outputShape: [...inputShape] }) });
 
 /** The book's TwoLayerNet as a spec. */
 export function twoLayerSpec(inputSize: number, hiddenSize: number, outputSize: number): ModelSpec {

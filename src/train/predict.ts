@@ -3,6 +3,7 @@
 // and an answer is the classes ranked by them.
 
 import type { LayerNet } from '../nets/layer-net.js';
+import { softmaxRow } from '../tensor/rows.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export interface ClassProbability {
@@ -15,14 +16,7 @@ export function softmaxRows(scores: Tensor): Tensor {
   const rows = scores.rows;
   const cols = scores.cols;
   const out = Tensor.zeros([rows, cols], scores.dtype);
-  for (let i = 0; i < rows; i++) {
-    const row = i * cols;
-    let max = -Infinity;
-    for (let j = 0; j < cols; j++) max = Math.max(max, scores.data[row + j]!);
-    let sum = 0;
-    for (let j = 0; j < cols; j++) sum += out.data[row + j] = Math.exp(scores.data[row + j]! - max);
-    for (let j = 0; j < cols; j++) out.data[row + j]! /= sum;
-  }
+  for (let row = 0; row < rows * cols; row += cols) softmaxRow(scores.data, out.data, row, cols);
   return out;
 }
 

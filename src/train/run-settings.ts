@@ -6,6 +6,7 @@
 import { InputError } from '../errors.js';
 import { convNetSpec } from '../nets/conv-net.js';
 import { multiLayerSpec } from '../nets/multi-layer-net.js';
+import { describeLayer } from '../nets/registry.js';
 import { simpleConvSpec } from '../nets/simple-conv-net.js';
 import { twoLayerSpec, type Init, type ModelSpec } from '../nets/spec.js';
 import { createOptimizer, DEFAULT_LR, isOptimizerName, type OptimizerName } from '../optim/factory.js';
@@ -189,19 +190,4 @@ export function resolveRun(
     lrDecay !== 1 ? ` ×${lrDecay}/epoch` : ''
   }, init ${init}${weightDecay ? `, weight decay ${weightDecay}` : ''}, ${byEpochs ? `${epochs} epoch${epochs === 1 ? '' : 's'}` : `${iterations} iterations`}, batch ${batchSize}`;
   return { spec, init, weightDecay, optimizer, lrDecay, schedule, config, summary };
-}
-
-function describeLayer(layer: { type: string; [key: string]: unknown }): string {
-  switch (layer.type) {
-    case 'affine':
-      return `affine ${layer.units}`;
-    case 'conv':
-      return `conv ${layer.filters}×${layer.size}²${layer.stride && layer.stride !== 1 ? `/${layer.stride}` : ''}${layer.pad ? ` pad ${layer.pad}` : ''}`;
-    case 'maxpool':
-      return `maxpool ${layer.size}`;
-    case 'dropout':
-      return `dropout ${layer.ratio ?? 0.5}`;
-    default:
-      return layer.type;
-  }
 }

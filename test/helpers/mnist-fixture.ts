@@ -1,6 +1,6 @@
 // Small IDX data sets written by the tests themselves.
 
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -8,8 +8,17 @@ import { writeIdx } from '../../src/data/idx.js';
 import { MNIST_FILES } from '../../src/data/mnist-files.js';
 import { Rng } from '../../src/tensor/rng.js';
 
+const madeFolders: string[] = [];
+// Each test file runs in its own process: its temporary folders go when it ends, pass or fail.
+process.on('exit', () => {
+  for (const folder of madeFolders) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A new empty folder under the OS temp folder, removed when this test process exits. */
 export function tempFolder(prefix = 'scratchnet-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  madeFolders.push(folder);
+  return folder;
 }
 
 /** A synthetic MNIST-shaped folder: `count` random h×w images per split, labels 0..classes−1. */

@@ -3,6 +3,7 @@
 // reads two short contiguous runs and keeps a 4×4 block of C in 16 local variables; a
 // mostly-zero A takes the sparse path (js-sparse.ts).
 
+import { argmaxRow, softmaxRow } from '../rows.js';
 import type { Data } from '../tensor.js';
 import { gemmSparseA, sparseAPays } from './js-sparse.js';
 import type { GemmOptions, Kernels, LabelIndices } from './kernels.js';
@@ -116,20 +117,8 @@ export function createJsKernels(): Kernels {
 
     softmaxCrossEntropy(logits, labels, probs, rows, cols) {
       let loss = 0;
-      for (let i = 0; i < rows; i++) {
-        const row = i * cols;
-        let max = -Infinity;
-        for (let j = 0; j < cols; j++) max = Math.max(max, logits[row + j]!);
-        let sum = 0;
-        for (let j = 0; j < cols; j++) {
-          const e = Math.exp(logits[row + j]! - max);
-          probs[row + j] = e;
-          sum += e;
-        }
-        for (let j = 0; j < cols; j++) probs[row + j] /= sum;
-        // −log p_label = log Σ exp(x − max) − (x_label − max): exact even when p underflows.
-        loss += Math.log(sum) - (logits[row + labels[i]!]! - max);
-      }
+      // −log p_label = log Σ exp(x) − x_label: exact even when p underflows.
+      for (let i = 0; i < rows; i++) loss += softmaxRow(logits, probs, i * cols, cols) - logits[i * cols + labels[i]!]!;
       return loss;
     },
 
@@ -161,11 +150,6 @@ export function createJsKernels(): Kernels {
 
 export function countCorrectJs(scores: Data, labels: LabelIndices, rows: number, cols: number): number {
   let correct = 0;
-  for (let i = 0; i < rows; i++) {
-    const row = i * cols;
-    let best = 0;
-    for (let j = 1; j < cols; j++) if (scores[row + j]! > scores[row + best]!) best = j;
-    if (best === labels[i]) correct++;
-  }
+  for (let i = 0; i < rows; i++) if (argmaxRow(scores, i * cols, cols) === labels[i]) correct++;
   return correct;
 }

@@ -3,9 +3,11 @@
 // from worker_threads. Unref'd workers never keep the process alive.
 
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { EnvironmentError } from '../../../errors.js';
 import type { WasmKernels } from './backend.js';
 import type { WorkerInit } from './control.js';
 import { detectWasmFeatures } from './features.js';
@@ -28,21 +30,34 @@ export async function loadWasmKernels(options: NodeWasmOptions = {}): Promise<Wa
   if (!variant) {
     throw new Error(`WebAssembly ${options.variant ?? 'SIMD'} is not supported by this Node (${process.version})`);
   }
-  const file = new URL(wasmFileName(variant, features.sharedMemory), BUILD_DIR);
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = await readFile(file);
-  } catch {
-    throw new Error(`${file.pathname} is missing: run \`npm run build\` to compile the WebAssembly kernels`);
-  }
+  const path = fileURLToPath(new URL(wasmFileName(variant, features.sharedMemory), BUILD_DIR));
+  const module = await compileBuild(path);
   return createWasmRuntime({
-    module: await WebAssembly.compile(bytes),
+    module,
     variant,
     shared: features.sharedMemory,
     threads: options.threads ?? availableParallelism(),
     spinMicros: options.spinMicros,
     spawnWorker: spawnNodeWorker,
   });
+}
+
+/** The kernels' build, compiled; a missing or damaged file is a broken installation, named in one line. */
+async function compileBuild(path: string): Promise<WebAssembly.Module> {
+  const fix = 'reinstall scratchnet (in its repository: `npm run build`)';
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? (error as Error).message})`;
+    throw new EnvironmentError(`${path} ${problem}: the WebAssembly kernels are not installed; ${fix}`);
+  }
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (error) {
+    throw new EnvironmentError(`${path} is not a valid WebAssembly build (${(error as Error).message}); ${fix}`);
+  }
 }
 
 function spawnNodeWorker(init: WorkerInit): Promise<WorkerHandle> {

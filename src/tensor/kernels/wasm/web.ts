@@ -3,6 +3,7 @@
 // which a browser grants only to cross-origin isolated pages (COOP + COEP headers);
 // elsewhere the unshared build runs on one thread.
 
+import { EnvironmentError } from '../../../errors.js';
 import type { WasmKernels } from './backend.js';
 import type { WorkerInit } from './control.js';
 import { detectWasmFeatures } from './features.js';
@@ -24,7 +25,7 @@ export async function loadWasmKernels(options: WebWasmOptions = {}): Promise<Was
   const base = options.baseUrl ?? new URL('../../../../../build/wasm/', import.meta.url);
   const url = new URL(wasmFileName(variant, shared), base);
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  if (!response.ok) throw new EnvironmentError(`${url}: HTTP ${response.status}: the WebAssembly kernels are not served there`);
   const workerUrl = options.workerUrl ?? new URL('./worker-web.js', import.meta.url);
   return createWasmRuntime({
     module: await WebAssembly.compile(await response.arrayBuffer()),
