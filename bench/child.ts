@@ -11,6 +11,10 @@ import type { MicroOutcome, Request, TrainOutcome } from './protocol.js';
 async function run(request: Request): Promise<TrainOutcome | MicroOutcome> {
   const { system } = request;
   if (system.kind === 'numpy') throw new Error('numpy runs as a python3 process, not through child.js');
+  if (system.kind === 'scratchnet' && system.backend === 'page') {
+    if (request.mode !== 'train') throw new Error('the page row is a training job only');
+    return (await import('./systems/page.js')).trainPage(request);
+  }
   const { micro, train } =
     system.kind === 'scratchnet'
       ? await import('./systems/scratchnet.js').then((m) => ({ micro: m.microScratchnet, train: m.trainScratchnet }))

@@ -5,6 +5,7 @@ import type { GemmShape, TrainJob } from './job.js';
 export type SystemSpec =
   | {
       readonly kind: 'scratchnet';
+      /** A kernel backend, or 'page': the browser page (wasm in a Web Worker, headless Chromium). */
       readonly backend: string;
       readonly threads: number;
       /** wasm with its sparse GEMM path off: every product dense, as in NumPy and TF.js. */
@@ -62,6 +63,8 @@ export interface TrainOutcome {
   readonly peakRssMB: number;
   readonly evaluationLog?: readonly EvaluationPoint[];
   readonly versions?: Record<string, string>;
+  /** A remark for the row (the page row: its browser, chart rate, …). */
+  readonly note?: string;
 }
 
 export interface MicroOutcome {
@@ -75,6 +78,7 @@ export interface MicroOutcome {
 export function systemLabel(system: SystemSpec): string {
   switch (system.kind) {
     case 'scratchnet':
+      if (system.backend === 'page') return `scratchnet page in Chromium ×${system.threads}`;
       return `scratchnet ${system.backend} ×${system.threads}${system.dense ? ' (dense only)' : ''}`;
     case 'tfjs':
       return `TF.js ${system.backend} (${system.variant})`;

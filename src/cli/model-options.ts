@@ -1,107 +1,22 @@
-// Which net `scratchnet train` builds and how it trains it: --model and the options of the
-// book's chapter 6–7 toolbox (optimizer, init, weight decay, dropout, batch norm, epochs).
-// Each model kind has defaults of its own; the two-layer defaults are the reference job.
+// `scratchnet train`'s model options: --model and the book's chapter 6–7 toolbox, declared
+// for commander; what they mean (defaults per model kind, resolving a run) is in
+// train/run-settings.ts, shared with the page.
 
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import { convNetSpec } from '../nets/conv-net.js';
-import { multiLayerSpec } from '../nets/multi-layer-net.js';
-import { describeLayer } from '../nets/registry.js';
-import { simpleConvSpec } from '../nets/simple-conv-net.js';
-import { twoLayerSpec, validateSpec, type Init, type ModelSpec } from '../nets/spec.js';
-import { createOptimizer, DEFAULT_LR, isOptimizerName, OPTIMIZERS, type OptimizerName } from '../optim/factory.js';
-import type { Optimizer } from '../optim/optimizer.js';
-import { sizeOf } from '../tensor/tensor.js';
-import type { TrainOptions } from '../train/trainer.js';
+import { validateSpec } from '../nets/spec.js';
+import { OPTIMIZERS } from '../optim/factory.js';
+import { decayFactor, fraction, hiddenList as hiddenValue, initChoice, nonNegativeNumber } from '../train/option-values.js';
+import { MODEL_KINDS, type ModelChoice, type ModelKind } from '../train/run-settings.js';
+import { optionParser } from './options.js';
 
-export const MODEL_KINDS = ['two-layer', 'mlp', 'cnn', 'simple-cnn'] as const;
-export type ModelKind = (typeof MODEL_KINDS)[number];
+export {
+  MODEL_KINDS, MODEL_DEFAULTS, needsImageShape, resolveRun,
+  type ModelKind, type ModelCliOptions, type ModelChoice, type ResolvedRun,
+} from '../train/run-settings.js';
 
-/** Options as commander hands them over; undefined = the model's default. */
-export interface ModelCliOptions {
-  model: string;
-  hidden?: number[];
-  iters?: number;
-  epochs?: number;
-  batch?: number;
-  optimizer?: string;
-  lr?: number;
-  lrDecay?: number;
-  momentum?: number;
-  beta1?: number;
-  beta2?: number;
-  decayRate?: number;
-  weightDecay?: number;
-  dropout?: number;
-  batchNorm?: boolean;
-  init?: string;
-  initStd?: number;
-  evalEvery?: number;
-  evalSamples?: number;
-}
-
-interface KindDefaults {
-  hidden: number[];
-  optimizer: OptimizerName;
-  lr: number;
-  lrDecay: number;
-  init: Init;
-  /** Iterations mode (the book's chapter 5 loop) or epochs. */
-  iters?: number;
-  epochs?: number;
-  batch: number;
-  evalSamples?: number;
-  dropout: number;
-  batchNorm: boolean;
-}
-
-/** The defaults of each model kind (a spec file gets the mlp's). */
-export const MODEL_DEFAULTS: Record<ModelKind, KindDefaults> = {
-  // The reference job: the book's chapter 5 TwoLayerNet run.
-  'two-layer': { hidden: [50], optimizer: 'sgd', lr: 0.1, lrDecay: 1, init: 0.01, iters: 10000, batch: 100, dropout: 0, batchNorm: false },
-  // The book's chapter 6 MultiLayerNet (MultiLayerNetExtend) with He init, Adam, batch norm and
-  // dropout; plain Adam levels off near 97.8% test accuracy, this passes 98% (98.1–98.2% over seeds 1–3).
-  mlp: { hidden: [100, 100], optimizer: 'adam', lr: 0.003, lrDecay: 0.8, init: 'he', epochs: 20, batch: 100, dropout: 0.2, batchNorm: true },
-  // Two conv blocks (conv-net.ts); past 99% test accuracy in 5 epochs.
-  cnn: { hidden: [100], optimizer: 'adam', lr: 0.002, lrDecay: 0.7, init: 'he', epochs: 5, batch: 100, evalSamples: 5000, dropout: 0.5, batchNorm: false },
-  // The book's train_convnet.py: Adam lr 0.001, 20 epochs, batch 100, W ~ 0.01·N(0, 1), 1000-image evaluations.
-  'simple-cnn': { hidden: [100], optimizer: 'adam', lr: 0.001, lrDecay: 1, init: 0.01, epochs: 20, batch: 100, evalSamples: 1000, dropout: 0, batchNorm: false },
-};
-
-export function hiddenList(value: string): number[] {
-  const parts = value.split(',').map((part) => part.trim());
-  const sizes = parts.map(Number);
-  if (parts.some((part) => !/^\d+$/.test(part)) || sizes.some((n) => !Number.isSafeInteger(n) || n < 1 || n > 1 << 20)) {
-    throw new InvalidArgumentError('must be whole numbers ≥ 1 separated by commas, e.g. 100,100.');
-  }
-  return sizes;
-}
-
-function fraction(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !(n >= 0 && n < 1)) throw new InvalidArgumentError('must be a number from 0 up to (not including) 1.');
-  return n;
-}
-
-function nonNegativeNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number ≥ 0.');
-  return n;
-}
-
-function decayFactor(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !(n > 0 && n <= 1)) throw new InvalidArgumentError('must be a number in (0, 1].');
-  return n;
-}
-
-function initChoice(value: string): string {
-  if (['std', 'xavier', 'he'].includes(value)) return value;
-  const n = Number(value);
-  if (value.trim() !== '' && Number.isFinite(n) && n > 0) return value;
-  throw new InvalidArgumentError('must be std, xavier, he, or a standard deviation > 0.');
-}
+export const hiddenList = optionParser(hiddenValue);
 
 /**
  * The toolbox options of `train`. Options the reference job already had (--hidden, --iters,
@@ -113,24 +28,17 @@ export function addModelOptions(command: Command, parsers: { positiveInt: (v: st
     .option('--model <kind|file>', `${MODEL_KINDS.join(' | ')} | a model spec FILE.json`, 'two-layer')
     .option('--epochs <n>', 'train for n passes over the shuffled training set, evaluating after each (instead of --iters)', parsers.positiveInt)
     .addOption(new Option('--optimizer <name>', 'sgd (two-layer), adam (others) …').choices([...OPTIMIZERS]))
-    .option('--lr-decay <x>', 'multiply the learning rate by x after every epoch (mlp 0.8, cnn 0.7, others 1)', decayFactor)
-    .option('--momentum <x>', 'momentum and nesterov: α (0.9)', fraction)
-    .option('--beta1 <x>', 'adam: β1 (0.9)', fraction)
-    .option('--beta2 <x>', 'adam: β2 (0.999)', fraction)
-    .option('--decay-rate <x>', 'rmsprop: ρ (0.99)', fraction)
-    .option('--weight-decay <λ>', 'L2 weight decay: loss + ½λΣW² over the weights (0)', nonNegativeNumber)
-    .option('--dropout <ratio>', 'mlp, cnn: dropout after each hidden Affine activation, 0 = none (mlp 0.2, cnn 0.5)', fraction)
+    .option('--lr-decay <x>', 'multiply the learning rate by x after every epoch (mlp 0.8, cnn 0.7, others 1)', optionParser(decayFactor))
+    .option('--momentum <x>', 'momentum and nesterov: α (0.9)', optionParser(fraction))
+    .option('--beta1 <x>', 'adam: β1 (0.9)', optionParser(fraction))
+    .option('--beta2 <x>', 'adam: β2 (0.999)', optionParser(fraction))
+    .option('--decay-rate <x>', 'rmsprop: ρ (0.99)', optionParser(fraction))
+    .option('--weight-decay <λ>', 'L2 weight decay: loss + ½λΣW² over the weights (0)', optionParser(nonNegativeNumber))
+    .option('--dropout <ratio>', 'mlp, cnn: dropout after each hidden Affine activation, 0 = none (mlp 0.2, cnn 0.5)', optionParser(fraction))
     .option('--batch-norm', 'mlp, cnn: batch normalization before each hidden activation (mlp: on)')
     .option('--no-batch-norm', 'mlp: no batch normalization')
-    .option('--init <how>', 'initial weights: std (× --init-std), xavier √(1/n), he √(2/n), or a std; default 0.01 for two-layer and simple-cnn, he otherwise', initChoice)
+    .option('--init <how>', 'initial weights: std (× --init-std), xavier √(1/n), he √(2/n), or a std; default 0.01 for two-layer and simple-cnn, he otherwise', optionParser(initChoice))
     .option('--eval-samples <n>', 'evaluate on the first n train and test images, except the final evaluation (cnn 5000, simple-cnn 1000)', parsers.positiveInt);
-}
-
-export interface ModelChoice {
-  kind: ModelKind | 'file';
-  /** A spec read from --model FILE.json. */
-  spec?: ModelSpec;
-  file?: string;
 }
 
 /** Reads --model: a kind name, or a JSON spec file (checked before any data is loaded). */
@@ -160,119 +68,3 @@ export function chooseModel(model: string): ModelChoice {
   return { kind: 'file', spec: value, file: model };
 }
 
-/** Whether the data must keep its N×1×H×W shape for this model. */
-export function needsImageShape(choice: ModelChoice): boolean {
-  if (choice.kind === 'file') return choice.spec!.inputShape.length === 3;
-  return choice.kind === 'cnn' || choice.kind === 'simple-cnn';
-}
-
-export interface ResolvedRun {
-  spec: ModelSpec;
-  init: Init;
-  weightDecay: number;
-  optimizer: Optimizer;
-  /** Multiply the learning rate by this after every epoch. */
-  lrDecay: number;
-  schedule: TrainOptions;
-  /** The model and training settings for metrics.json (the reference job's keys for two-layer). */
-  config: Record<string, unknown>;
-  /** One line for the log. */
-  summary: string;
-}
-
-/** Fills every setting from the options, or else from the model kind's defaults; refuses what does not apply. */
-export function resolveRun(
-  choice: ModelChoice,
-  options: ModelCliOptions,
-  data: { inputShape: readonly number[]; imageShape: readonly number[]; classes: number; trainSize: number },
-): ResolvedRun {
-  const kind = choice.kind;
-  const defaults = MODEL_DEFAULTS[kind === 'file' ? 'mlp' : kind];
-  const refuse = (option: string, why: string): never => {
-    throw new InputError(`${option}: ${why}`);
-  };
-  if (options.iters !== undefined && options.epochs !== undefined) refuse('--epochs', 'give either --iters or --epochs, not both');
-  const byEpochs = options.epochs !== undefined || (options.iters === undefined && defaults.epochs !== undefined);
-  if (byEpochs && options.evalEvery !== undefined) refuse('--eval-every', 'applies to --iters runs; --epochs runs evaluate after every epoch');
-
-  if (kind === 'two-layer' || kind === 'file' || kind === 'simple-cnn') {
-    const what = kind === 'file' ? `--model ${choice.file} (put such layers in the spec)` : `--model ${kind}`;
-    if (options.dropout !== undefined) refuse('--dropout', `does not apply to ${what}`);
-    if (options.batchNorm !== undefined) refuse(options.batchNorm ? '--batch-norm' : '--no-batch-norm', `does not apply to ${what}`);
-  }
-  if (kind === 'file' && options.hidden !== undefined) refuse('--hidden', `does not apply to --model ${choice.file}: the spec gives the layer sizes`);
-  if (options.hidden && kind !== 'mlp' && options.hidden.length !== 1) refuse('--hidden', `--model ${kind} has one hidden layer; give one size`);
-
-  const optimizerName = options.optimizer ?? defaults.optimizer;
-  if (!isOptimizerName(optimizerName)) refuse('--optimizer', `unknown optimizer "${optimizerName}"`);
-  const lr = options.lr ?? (optimizerName === defaults.optimizer ? defaults.lr : DEFAULT_LR[optimizerName as OptimizerName]);
-  const optimizer = createOptimizer(optimizerName, { lr, momentum: options.momentum, beta1: options.beta1, beta2: options.beta2, decayRate: options.decayRate });
-  const lrDecay = options.lrDecay ?? defaults.lrDecay;
-
-  let init: Init = defaults.init;
-  if (options.init === 'std' || (options.init === undefined && options.initStd !== undefined)) init = options.initStd ?? 0.01;
-  else if (options.init === 'xavier' || options.init === 'he') init = options.init;
-  else if (options.init !== undefined) init = Number(options.init);
-  if (options.initStd !== undefined && options.init !== undefined && options.init !== 'std') refuse('--init-std', `conflicts with --init ${options.init}`);
-
-  const hidden = options.hidden ?? defaults.hidden;
-  const dropout = options.dropout ?? defaults.dropout;
-  const batchNorm = options.batchNorm ?? defaults.batchNorm;
-  const inputSize = sizeOf(data.inputShape);
-  const imageShape = [1, ...data.inputShape.slice(-2)] as [number, number, number];
-  let spec: ModelSpec;
-  switch (kind) {
-    case 'two-layer':
-      spec = twoLayerSpec(inputSize, hidden[0]!, data.classes);
-      break;
-    case 'mlp':
-      spec = multiLayerSpec({ inputSize, hiddenSizes: hidden, outputSize: data.classes, dropout, batchNorm });
-      break;
-    case 'cnn':
-      spec = convNetSpec({ inputShape: imageShape, hiddenSize: hidden[0], outputSize: data.classes, dropout, batchNorm });
-      break;
-    case 'simple-cnn':
-      spec = simpleConvSpec({ inputShape: imageShape, hiddenSize: hidden[0], outputSize: data.classes });
-      break;
-    case 'file':
-      spec = choice.spec!;
-      if (sizeOf(spec.inputShape) !== inputSize) {
-        refuse(`--model ${choice.file}`, `inputShape [${spec.inputShape.join(', ')}] does not fit the data's ${data.imageShape.join('×')} images`);
-      }
-      break;
-  }
-
-  const batchSize = options.batch ?? defaults.batch;
-  const evalSamples = options.evalSamples ?? defaults.evalSamples;
-  const iterations = byEpochs ? undefined : (options.iters ?? defaults.iters ?? 10000);
-  const epochs = byEpochs ? (options.epochs ?? defaults.epochs ?? 10) : undefined;
-  const evalEvery = byEpochs ? undefined : (options.evalEvery ?? Math.max(1, Math.round(data.trainSize / batchSize)));
-  const schedule: TrainOptions = byEpochs ? { epochs, batchSize, evalSamples } : { iterations, batchSize, evalEvery, evalSamples };
-  const weightDecay = options.weightDecay ?? 0;
-
-  // The reference job's metrics.json keeps exactly its own config keys.
-  const chapter5 = kind === 'two-layer' && optimizerName === 'sgd' && typeof init === 'number' && !byEpochs && weightDecay === 0 && evalSamples === undefined;
-  const config: Record<string, unknown> = chapter5 && lrDecay === 1
-    ? { model: 'two-layer', inputSize, hidden: hidden[0], outputSize: data.classes, iters: iterations, batch: batchSize, lr, initStd: init, evalEvery }
-    : {
-        model: kind === 'file' ? choice.file : kind,
-        spec,
-        ...(kind === 'mlp' ? { hidden } : kind === 'file' ? {} : { hidden: hidden[0] }),
-        init,
-        weightDecay,
-        ...(kind === 'mlp' || kind === 'cnn' ? { dropout, batchNorm } : {}),
-        ...optimizer.config(),
-        ...(byEpochs ? { epochs } : { iters: iterations, evalEvery }),
-        lrDecay,
-        batch: batchSize,
-        sampling: byEpochs ? 'shuffle' : 'replacement',
-        ...(evalSamples !== undefined ? { evalSamples } : {}),
-      };
-  const layers = spec.layers.map((l) => describeLayer(l)).join(' → ');
-  const summary = chapter5 && lrDecay === 1
-    ? `${inputSize}-${hidden[0]}-${data.classes} net, ${iterations} iterations, batch ${batchSize}, lr ${lr}`
-    : `${kind === 'file' ? choice.file : kind}: ${spec.inputShape.join('×')} → ${layers}; ${optimizerName} lr ${lr}${
-    lrDecay !== 1 ? ` ×${lrDecay}/epoch` : ''
-  }, init ${init}${weightDecay ? `, weight decay ${weightDecay}` : ''}, ${byEpochs ? `${epochs} epoch${epochs === 1 ? '' : 's'}` : `${iterations} iterations`}, batch ${batchSize}`;
-  return { spec, init, weightDecay, optimizer, lrDecay, schedule, config, summary };
-}

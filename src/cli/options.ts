@@ -1,33 +1,29 @@
 // Option parsers shared by the commands: each turns a string into a checked value or
 // throws commander's InvalidArgumentError, which commander reports as one line naming the option.
+// The checks themselves are in train/option-values.ts (the page parses its URL query with them).
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { cpus } from 'node:os';
 import { BACKENDS, type BackendName } from '../tensor/kernels/select.js';
+import * as values from '../train/option-values.js';
+import { InvalidValueError } from '../train/option-values.js';
 
-export function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1.');
-  return n;
+/** A core check (train/option-values.ts) as a commander parser: its complaint becomes commander's one-line error. */
+export function optionParser<T>(check: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return check(value);
+    } catch (error) {
+      if (error instanceof InvalidValueError) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
 }
 
-export function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('must be a whole number ≥ 0.');
-  return n;
-}
-
-export function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number > 0.');
-  return n;
-}
-
-export function seedNumber(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n > 0xffffffff) throw new InvalidArgumentError('must be a whole number from 0 to 4294967295.');
-  return n;
-}
+export const positiveInt = optionParser(values.positiveInt);
+export const nonNegativeInt = optionParser(values.nonNegativeInt);
+export const positiveNumber = optionParser(values.positiveNumber);
+export const seedNumber = optionParser(values.seedNumber);
 
 /** --data, --download, --cache: where the images come from. */
 export function addDataOptions(command: Command): Command {

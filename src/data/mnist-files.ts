@@ -54,7 +54,7 @@ export function readIdxFile(path: string) {
 }
 
 /** The file for a standard MNIST name in `dir`: raw first, then .gz. */
-function findInFolder(dir: string, name: string): string {
+export function findInFolder(dir: string, name: string): string {
   for (const candidate of [join(dir, name), join(dir, `${name}.gz`)]) if (existsSync(candidate)) return candidate;
   throw new InputError(`${dir}: missing ${name} (or ${name}.gz)`);
 }

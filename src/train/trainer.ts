@@ -98,6 +98,26 @@ export function train(
   options: TrainOptions,
   events: TrainEvents = {},
 ): TrainResult {
+  const steps = trainSteps(net, optimizer, data, rng, options, events);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same run as `train`, one iteration per `next()`: it yields the index of the iteration
+ * just done (after its events), so a caller can pause between iterations (the page's worker
+ * does). The run's numbers do not depend on how it is stepped.
+ */
+export function* trainSteps(
+  net: LayerNet,
+  optimizer: Optimizer,
+  data: { train: Dataset; test: Dataset },
+  rng: Rng,
+  options: TrainOptions,
+  events: TrainEvents = {},
+): Generator<number, TrainResult, void> {
   const { batchSize, epochs } = options;
   const trainSet = data.train;
   const trainSize = trainSet.images.rows;
@@ -163,6 +183,7 @@ export function train(
     if (!byEpochs && Math.floor((i + 1) / itersPerEpoch) > Math.floor(i / itersPerEpoch)) {
       events.onEpochEnd?.(Math.floor((i + 1) / itersPerEpoch), undefined);
     }
+    yield i;
   }
   const final = evaluate(true);
   // Epochs mode: the final evaluation is also the last epoch's.
