@@ -35,6 +35,7 @@ Examples:
   scratchnet evaluate runs/x/model.safetensors        accuracy, per-class scores, confusion matrix
   scratchnet predict runs/x/model.safetensors 7.png   the classes of your own digit images
   scratchnet export runs/x/model.safetensors          an ONNX model for onnxruntime
+  scratchnet serve                                    the browser page: watch a net learn, draw digits for it
 
 scratchnet <command> --help describes every option of a command.`;
 
