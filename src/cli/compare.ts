@@ -139,7 +139,7 @@ export async function runComparison(what: 'optimizers' | 'init', variants: Varia
       const rng = new Rng(options.seed);
       const net = buildNet(spec, { rng, init: variant.init });
       const optimizer = createOptimizer(variant.optimizer, variant.optimizerOptions);
-      const progress = createProgress(options.iters);
+      const progress = createProgress(options.iters, { label: variant.name });
       let result: TrainResult;
       try {
         result = train(net, optimizer, data, rng, schedule, { onIteration: (i, loss) => progress.update(i, loss) });

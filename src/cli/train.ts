@@ -20,6 +20,7 @@ import { loadData } from './load-data.js';
 import { addBackendOptions, addDataOptions, nonNegativeInt, positiveInt, positiveNumber, seedNumber, type BackendChoice, type DataOptions } from './options.js';
 import { addModelOptions, chooseModel, hiddenList, MODEL_KINDS, needsImageShape, resolveRun, type ModelChoice, type ModelCliOptions } from './model-options.js';
 import { resumedOptions, runOptions } from './resume-options.js';
+import { markPhase, splitPhase } from './phases.js';
 import { createProgress } from './progress.js';
 
 export interface TrainCliOptions extends DataOptions, BackendChoice, ModelCliOptions {
@@ -53,7 +54,9 @@ export function trainCommand(): Command {
 /** `explicit`: the options given on the command line (a resumed run keeps its saved learning rate otherwise). */
 export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<string> = new Set()): Promise<void> {
   const totalStart = performance.now();
+  markPhase('options');
   const backend = await useBackend(options.backend, { threads: options.threads });
+  markPhase('backend');
 
   // A resumed run rebuilds its net from the checkpoint (its spec file need not exist any more).
   let checkpoint: LoadedModel | undefined;
@@ -66,6 +69,7 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
   const loadStart = performance.now();
   const data = await loadData(options, { keepShape: needsImageShape(model) }, (line) => console.error(line));
   const loadSeconds = (performance.now() - loadStart) / 1000;
+  markPhase('data');
   const trainSize = data.train.images.rows;
   if (trainSize === 0) throw new InputError(`${data.source}: the training set holds no images`);
   const inputShape = data.train.images.shape.slice(1);
@@ -116,8 +120,9 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
 
   const startLr = optimizer.lr;
   const sampled = (schedule.evalSamples ?? Infinity) < Math.max(trainSize, data.test.images.rows) ? ` (on the first ${schedule.evalSamples} images)` : '';
-  const progress = createProgress(iterations);
+  const progress = createProgress(iterations, { from: resume?.iteration });
   let result: TrainResult;
+  markPhase('setup');
   try {
     result = train(net, optimizer, data, rng, { ...schedule, resume }, {
       onIteration: (iteration, loss) => progress.update(iteration, loss),
@@ -138,6 +143,8 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
     throw error;
   }
   progress.stop();
+  markPhase('train');
+  splitPhase('train', 'evaluate', result.seconds.evaluate * 1000);
 
   const seconds = { load: loadSeconds, train: result.seconds.train, evaluate: result.seconds.evaluate, total: 0 };
   const metrics = {
@@ -152,6 +159,7 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
     await writeTrainingCharts(out, metrics.evaluations, result.loss);
     seconds.total = (performance.now() - totalStart) / 1000;
     writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    markPhase('outputs');
   } catch (error) {
     if (created) rmSync(out, { recursive: true, force: true });
     throw error;
