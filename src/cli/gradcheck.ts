@@ -10,6 +10,7 @@ import { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gradientCheck, type GradcheckRow } from '../train/gradcheck.js';
 import { loadData } from './load-data.js';
+import { createProgress } from './progress.js';
 import { addBackendOptions, addDataOptions, positiveInt, positiveNumber, seedNumber, type BackendChoice, type DataOptions } from './options.js';
 
 interface GradcheckCliOptions extends DataOptions, BackendChoice {
@@ -38,7 +39,15 @@ export function gradcheckCommand(): Command {
     const inputSize = x.cols;
     const net = new TwoLayerNet({ inputSize, hiddenSize: options.hidden, outputSize: data.classes, dtype: 'float64', rng: new Rng(options.seed) });
     console.log(`gradcheck: two-layer net ${inputSize}-${options.hidden}-${data.classes}, ${count} training image(s), float64, central differences h = 1e-4`);
-    const { rows, ok } = checkGradients(net, x, t, options.tolerance);
+    const weights = net.params().reduce((sum, p) => sum + p.value.data.length, 0);
+    const progress = createProgress(weights, { label: 'numerical gradient', unit: 'weights', loss: false });
+    let result: { rows: GradcheckRow[]; ok: boolean };
+    try {
+      result = checkGradients(net, x, t, options.tolerance, (done) => progress.update(done - 1));
+    } finally {
+      progress.stop();
+    }
+    const { rows, ok } = result;
     for (const row of rows) {
       console.log(`${row.name.padEnd(4)} mean |backprop - numerical| = ${row.meanAbsDiff.toExponential(2)}   (max ${row.maxAbsDiff.toExponential(2)}, max relative ${row.maxRelativeDiff.toExponential(2)})`);
     }
@@ -53,7 +62,9 @@ export function gradcheckCommand(): Command {
 }
 
 /** Runs the check and judges it: every parameter's mean difference must be within tolerance (NaN fails). */
-export function checkGradients(net: LayerNet, x: Tensor, t: Uint8Array | Int32Array, tolerance: number): { rows: GradcheckRow[]; ok: boolean } {
-  const rows = gradientCheck(net, x, t);
+export function checkGradients(
+  net: LayerNet, x: Tensor, t: Uint8Array | Int32Array, tolerance: number, onWeight?: (done: number, total: number) => void,
+): { rows: GradcheckRow[]; ok: boolean } {
+  const rows = gradientCheck(net, x, t, 1e-4, onWeight);
   return { rows, ok: rows.every((row) => row.meanAbsDiff <= tolerance) };
 }

@@ -6,7 +6,7 @@
 
 export interface Progress {
   /** After each iteration (0-based); draws at most every `interval` ms, else costs one clock read. */
-  update(iteration: number, loss: number): void;
+  update(iteration: number, loss?: number): void;
   /** Prints a line (to stdout) above the bar, or plainly when there is no bar. */
   log(line: string): void;
   /** Erases the bar: what follows starts on a clean line. */
@@ -30,6 +30,10 @@ export interface ProgressOptions {
   interval?: number;
   /** Shown before the bar (compare: the variant being trained). */
   label?: string;
+  /** What is counted, for the speed: 'it' (iterations, the default) … */
+  unit?: string;
+  /** Show the loss (default true). */
+  loss?: boolean;
   /** Iterations already done before this process (a resumed run): not counted in the speed. */
   from?: number;
 }
@@ -58,7 +62,8 @@ export function createProgress(total: number, options: ProgressOptions = {}): Pr
     // A line wider than the terminal would wrap, and `\r` would then redraw only its last part.
     const width = (stream.columns || 80) - 1;
     const label = options.label ? ` ${options.label}`.slice(0, width) : '';
-    stream.write(`${ERASE_LINE}${label}${barText(done, total, lastLoss, speed, width - label.length)}`);
+    const text = barText(done, total, { loss: options.loss === false ? undefined : lastLoss, speed, unit: options.unit }, width - label.length);
+    stream.write(`${ERASE_LINE}${label}${text}`);
   };
   const erase = (): void => {
     if (shown) stream.write(ERASE_LINE);
@@ -68,7 +73,7 @@ export function createProgress(total: number, options: ProgressOptions = {}): Pr
   return {
     update(iteration, loss) {
       done = iteration + 1;
-      lastLoss = loss;
+      if (loss !== undefined) lastLoss = loss;
       const at = now();
       if (at - lastDraw >= interval) draw(at);
     },
@@ -82,14 +87,24 @@ export function createProgress(total: number, options: ProgressOptions = {}): Pr
   };
 }
 
+export interface BarFields {
+  /** NaN: not known yet; undefined: not shown. */
+  loss?: number;
+  /** Per second; NaN or ∞ while not known. */
+  speed: number;
+  unit?: string;
+}
+
 /**
  * ` ██████░░░░ 1200/10000 | loss 0.2345 | 3400 it/s | ETA 3s` in at most `width` characters
- * (the bar shrinks first); `speed` in iterations/s, NaN or ∞ while not known.
+ * (the bar shrinks first).
  */
-export function barText(done: number, total: number, loss: number, speed: number, width = 79): string {
+export function barText(done: number, total: number, fields: BarFields, width = 79): string {
+  const { loss, speed, unit = 'it' } = fields;
   const known = Number.isFinite(speed) && speed > 0;
   const eta = known ? formatDuration((total - done) / speed) : '-';
-  const text = ` ${done}/${total} | loss ${Number.isNaN(loss) ? '-' : loss.toFixed(4)} | ${known ? speed.toFixed(0) : '-'} it/s | ETA ${eta}`;
+  const lossText = loss === undefined ? '' : ` | loss ${Number.isNaN(loss) ? '-' : loss.toFixed(4)}`;
+  const text = ` ${done}/${total}${lossText} | ${known ? speed.toFixed(0) : '-'} ${unit}/s | ETA ${eta}`;
   const barWidth = Math.min(MAX_BAR_WIDTH, width - 1 - text.length);
   if (barWidth < MIN_BAR_WIDTH) return text.slice(0, Math.max(width, 0));
   const filled = Math.round((total > 0 ? Math.min(done / total, 1) : 1) * barWidth);
