@@ -20,6 +20,8 @@ import { loadData } from './load-data.js';
 import { addBackendOptions, addDataOptions, nonNegativeInt, positiveInt, positiveNumber, seedNumber, type BackendChoice, type DataOptions } from './options.js';
 import { addModelOptions, chooseModel, hiddenList, MODEL_KINDS, needsImageShape, resolveRun, type ModelChoice, type ModelCliOptions } from './model-options.js';
 import { resumedOptions, runOptions } from './resume-options.js';
+import { startBackgroundRenderer, type BackgroundRenderer } from '../report/background-render.js';
+import { sampleTrainingCharts, writeTrainingCharts } from '../report/training-charts.js';
 import { markPhase, splitPhase } from './phases.js';
 import { createProgress } from './progress.js';
 
@@ -54,6 +56,17 @@ export function trainCommand(): Command {
 /** `explicit`: the options given on the command line (a resumed run keeps its saved learning rate otherwise). */
 export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<string> = new Set()): Promise<void> {
   const totalStart = performance.now();
+  // Started first: the chart worker loads Vega and resvg, and warms up, while data loads and the net trains.
+  const charts = startBackgroundRenderer();
+  charts.warmUp(sampleTrainingCharts());
+  try {
+    await trainAndReport(options, explicit, charts, totalStart);
+  } finally {
+    await charts.close();
+  }
+}
+
+async function trainAndReport(options: TrainCliOptions, explicit: ReadonlySet<string>, charts: BackgroundRenderer, totalStart: number): Promise<void> {
   markPhase('options');
   const backend = await useBackend(options.backend, { threads: options.threads });
   markPhase('backend');
@@ -133,6 +146,8 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
       },
       onEpochEnd: () => (optimizer.lr *= run.lrDecay),
     });
+    markPhase('train');
+    splitPhase('train', 'evaluate', result.seconds.evaluate * 1000);
     writeCheckpoint(out, net, { config, metrics: { iteration: iterations, ...result.final }, trainOptions }, result.end, optimizer, streams);
   } catch (error) {
     progress.stop();
@@ -143,8 +158,7 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
     throw error;
   }
   progress.stop();
-  markPhase('train');
-  splitPhase('train', 'evaluate', result.seconds.evaluate * 1000);
+  markPhase('checkpoint');
 
   const seconds = { load: loadSeconds, train: result.seconds.train, evaluate: result.seconds.evaluate, total: 0 };
   const metrics = {
@@ -155,8 +169,8 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
     seconds,
   };
   try {
-    const { writeTrainingCharts } = await import('../report/training-charts.js');
-    await writeTrainingCharts(out, metrics.evaluations, result.loss);
+    await writeTrainingCharts(out, metrics.evaluations, result.loss, (spec) => charts.renderPng(spec));
+    markPhase('charts');
     seconds.total = (performance.now() - totalStart) / 1000;
     writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
     markPhase('outputs');

@@ -1,0 +1,77 @@
+// Charts rendered in a worker thread. Loading Vega, Vega-Lite and resvg and rendering a chart
+// for the first time cost about a second of CPU; started with the command, the worker pays it
+// while the main thread loads data and trains, and the charts at the end are rendered warm.
+
+import { Worker } from 'node:worker_threads';
+import type { TopLevelSpec } from 'vega-lite';
+import { RenderError } from './render-error.js';
+import type { RenderOptions } from './render.js';
+
+export interface RenderRequest {
+  id: number;
+  spec: TopLevelSpec;
+  options?: RenderOptions;
+}
+
+export interface RenderReply {
+  id: number;
+  png?: Uint8Array;
+  /** `stage` when the renderer raised a RenderError; else an unexpected failure. */
+  error?: { stage?: RenderError['stage']; detail: string };
+}
+
+export interface BackgroundRenderer {
+  renderPng(spec: TopLevelSpec, options?: RenderOptions): Promise<Uint8Array>;
+  /** Renders these specs and drops the result: the code paths of real charts get compiled early. */
+  warmUp(specs: readonly TopLevelSpec[]): void;
+  /** Stops the worker; pending renders are rejected. */
+  close(): Promise<void>;
+}
+
+export function startBackgroundRenderer(): BackgroundRenderer {
+  const worker = new Worker(new URL('./render-worker.js', import.meta.url), { execArgv: [] });
+  const pending = new Map<number, { resolve(png: Uint8Array): void; reject(error: Error): void }>();
+  let nextId = 0;
+  let failure: Error | undefined;
+  const fail = (error: Error): void => {
+    failure ??= error;
+    for (const { reject } of pending.values()) reject(failure);
+    pending.clear();
+    worker.unref();
+  };
+  worker.on('error', (error) => fail(new Error(`chart worker failed: ${error.message}`, { cause: error })));
+  worker.on('exit', (code) => fail(new Error(`chart worker exited (code ${code})`)));
+  worker.on('message', ({ id, png, error }: RenderReply) => {
+    const request = pending.get(id);
+    pending.delete(id);
+    if (pending.size === 0) worker.unref();
+    if (!request) return;
+    if (png) request.resolve(png);
+    else if (error?.stage) request.reject(new RenderError(error.stage, error.detail));
+    else request.reject(new Error(`chart worker: ${error?.detail}`));
+  });
+  // NOTE: referenced only while a caller waits, so that an idle worker never keeps the process
+  // alive; after the listeners are attached, as attaching a 'message' listener refs it again.
+  worker.unref();
+  const post = (spec: TopLevelSpec, options?: RenderOptions): number => {
+    const id = nextId++;
+    worker.postMessage({ id, spec, options } satisfies RenderRequest);
+    return id;
+  };
+  return {
+    renderPng(spec, options) {
+      if (failure) return Promise.reject(failure);
+      return new Promise((resolve, reject) => {
+        pending.set(post(spec, options), { resolve, reject });
+        worker.ref();
+      });
+    },
+    warmUp(specs) {
+      if (!failure) for (const spec of specs) post(spec);
+    },
+    async close() {
+      failure ??= new Error('chart worker closed');
+      await worker.terminate();
+    },
+  };
+}
