@@ -6,10 +6,11 @@ import { Command } from 'commander';
 import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import type { ImageData } from '../data/dataset.js';
 import type { LoadedModel } from '../io/model-file.js';
 import { readModelFile } from '../io/model-files-node.js';
 import { buildNet, type SpecNet } from '../nets/spec.js';
-import { useBackend } from '../tensor/kernels/select.js';
+import { startBackend } from '../tensor/kernels/select.js';
 import { Rng } from '../tensor/rng.js';
 import { layerRandomStreams } from '../train/checkpoint.js';
 import { DivergenceError, train, type Evaluation, type ResumePoint, type TrainResult } from '../train/trainer.js';
@@ -68,21 +69,29 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
 
 async function trainAndReport(options: TrainCliOptions, explicit: ReadonlySet<string>, charts: BackgroundRenderer, totalStart: number): Promise<void> {
   markPhase('options');
-  const backend = await useBackend(options.backend, { threads: options.threads });
+  // The data loads into the backend's memory while its worker threads start.
+  const starting = await startBackend(options.backend, { threads: options.threads });
   markPhase('backend');
 
   // A resumed run rebuilds its net from the checkpoint (its spec file need not exist any more).
   let checkpoint: LoadedModel | undefined;
   const rng = new Rng(options.seed);
   const streams: Record<string, Rng> = { training: rng };
-  if (options.resume) checkpoint = readCheckpointModel(options.resume, streams);
-  const model: ModelChoice =
-    checkpoint && !(MODEL_KINDS as readonly string[]).includes(options.model) ? { kind: 'file', spec: checkpoint.spec, file: options.model } : chooseModel(options.model);
-
+  let model: ModelChoice;
+  let data: ImageData;
   const loadStart = performance.now();
-  const data = await loadData(options, { keepShape: needsImageShape(model) }, (line) => console.error(line));
+  try {
+    if (options.resume) checkpoint = readCheckpointModel(options.resume, streams);
+    model = checkpoint && !(MODEL_KINDS as readonly string[]).includes(options.model) ? { kind: 'file', spec: checkpoint.spec, file: options.model } : chooseModel(options.model);
+    data = await loadData(options, { keepShape: needsImageShape(model) }, (line) => console.error(line));
+  } catch (error) {
+    await starting.discard();
+    throw error;
+  }
   const loadSeconds = (performance.now() - loadStart) / 1000;
   markPhase('data');
+  const backend = await starting.ready;
+  markPhase('threads');
   const trainSize = data.train.images.rows;
   if (trainSize === 0) throw new InputError(`${data.source}: the training set holds no images`);
   const inputShape = data.train.images.shape.slice(1);

@@ -10,7 +10,7 @@ import type { WasmKernels } from './backend.js';
 import type { WorkerInit } from './control.js';
 import { detectWasmFeatures } from './features.js';
 import type { WorkerHandle } from './pool.js';
-import { chooseVariant, createWasmRuntime, wasmFileName, type WasmOptions } from './runtime.js';
+import { chooseVariant, startWasmRuntime, wasmFileName, type StartingWasmRuntime, type WasmOptions } from './runtime.js';
 
 /** From dist/src/tensor/kernels/wasm/ up to the package root, then build/wasm/. */
 const BUILD_DIR = new URL('../../../../../build/wasm/', import.meta.url);
@@ -21,6 +21,11 @@ export interface NodeWasmOptions extends WasmOptions {
 }
 
 export async function loadWasmKernels(options: NodeWasmOptions = {}): Promise<WasmKernels> {
+  return (await startWasmKernels(options)).kernels;
+}
+
+/** loadWasmKernels in two steps: the memory is usable while the worker threads start (see startWasmRuntime). */
+export async function startWasmKernels(options: NodeWasmOptions = {}): Promise<StartingWasmRuntime> {
   // NOTE: must run before any relaxed-SIMD module is validated or compiled.
   if (options.enableRelaxedSimd !== false) setFlagsFromString('--experimental-wasm-relaxed-simd');
   const features = detectWasmFeatures();
@@ -35,7 +40,7 @@ export async function loadWasmKernels(options: NodeWasmOptions = {}): Promise<Wa
   } catch {
     throw new Error(`${file.pathname} is missing: run \`npm run build\` to compile the WebAssembly kernels`);
   }
-  return createWasmRuntime({
+  return startWasmRuntime({
     module: await WebAssembly.compile(bytes),
     variant,
     shared: features.sharedMemory,
