@@ -8,14 +8,21 @@ import { test } from 'node:test';
 import type { TopLevelSpec } from 'vega-lite';
 import { startBackgroundRenderer } from '../src/report/background-render.js';
 import { renderPng, RenderError } from '../src/report/render.js';
-import { sampleTrainingCharts } from '../src/report/training-charts.js';
+import { accuracyChart } from '../src/report/accuracy-chart.js';
+import { lossChart } from '../src/report/loss-chart.js';
 
-test('a background renderer gives the bytes renderPng gives, warmed up or not', async () => {
+/** Charts shaped like a run's: an evaluation per epoch, a long loss series. */
+function sampleCharts(): [TopLevelSpec, TopLevelSpec] {
+  const evaluations = Array.from({ length: 17 }, (_, i) => ({ epoch: i, trainAccuracy: 1 - 0.5 / (i + 1), testAccuracy: 1 - 0.55 / (i + 1) }));
+  const loss = Float32Array.from({ length: 10000 }, (_, i) => 2.3 / (1 + i / 300) + (0.1 * ((i * 7919) % 13)) / 13);
+  return [accuracyChart(evaluations), lossChart(loss)];
+}
+
+test('a background renderer gives the bytes renderPng gives, the first time and after', async () => {
   const renderer = startBackgroundRenderer();
   try {
-    const [accuracy, loss] = sampleTrainingCharts() as [TopLevelSpec, TopLevelSpec];
+    const [accuracy, loss] = sampleCharts();
     const cold = await renderer.renderPng(accuracy);
-    renderer.warmUp([loss]);
     const [again, lossPng] = await Promise.all([renderer.renderPng(accuracy), renderer.renderPng(loss)]);
     assert.deepEqual(cold, await renderPng(accuracy));
     assert.deepEqual(again, cold);
@@ -35,7 +42,7 @@ test('a broken spec rejects with the RenderError and stage of in-process renderi
       assert.match(error.message, /^chart rendering failed \(compile\): Invalid specification/);
       return true;
     });
-    const [accuracy] = sampleTrainingCharts() as [TopLevelSpec];
+    const [accuracy] = sampleCharts();
     assert.ok((await renderer.renderPng(accuracy)).length > 1000);
   } finally {
     await renderer.close();
@@ -45,12 +52,11 @@ test('a broken spec rejects with the RenderError and stage of in-process renderi
 
 test('an idle renderer does not keep a process alive; one with a render pending does until it is done', () => {
   const module = fileURLToPath(new URL('../src/report/background-render.js', import.meta.url));
-  const charts = fileURLToPath(new URL('../src/report/training-charts.js', import.meta.url));
   const script = `
     const { startBackgroundRenderer } = await import(${JSON.stringify(module)});
-    const { sampleTrainingCharts } = await import(${JSON.stringify(charts)});
     const renderer = startBackgroundRenderer();
-    if (process.argv[1] === 'render') renderer.renderPng(sampleTrainingCharts()[0]).then((png) => console.log('png', png.length));
+    const spec = { data: { values: [{ x: 1 }] }, mark: 'point', encoding: { x: { field: 'x', type: 'quantitative' } } };
+    if (process.argv[1] === 'render') renderer.renderPng(spec).then((png) => console.log('png', png.length));
   `;
   for (const mode of ['idle', 'render']) {
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, mode], { encoding: 'utf8', timeout: 60000 });

@@ -22,7 +22,7 @@ import { addBackendOptions, addDataOptions, nonNegativeInt, positiveInt, positiv
 import { addModelOptions, chooseModel, hiddenList, MODEL_KINDS, needsImageShape, resolveRun, type ModelChoice, type ModelCliOptions } from './model-options.js';
 import { resumedOptions, runOptions } from './resume-options.js';
 import { startBackgroundRenderer, type BackgroundRenderer } from '../report/background-render.js';
-import { sampleTrainingCharts, writeTrainingCharts } from '../report/training-charts.js';
+import { writeTrainingCharts } from '../report/training-charts.js';
 import { markPhase, splitPhase } from './phases.js';
 import { createProgress } from './progress.js';
 
@@ -57,9 +57,8 @@ export function trainCommand(): Command {
 /** `explicit`: the options given on the command line (a resumed run keeps its saved learning rate otherwise). */
 export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<string> = new Set()): Promise<void> {
   const totalStart = performance.now();
-  // Started first: the chart worker loads Vega and resvg, and warms up, while data loads and the net trains.
+  // Started first: the chart worker loads Vega and resvg while data loads and the net trains.
   const charts = startBackgroundRenderer();
-  charts.warmUp(sampleTrainingCharts());
   try {
     await trainAndReport(options, explicit, charts, totalStart);
   } finally {

@@ -1,6 +1,7 @@
-// Charts rendered in a worker thread. Loading Vega, Vega-Lite and resvg and rendering a chart
-// for the first time cost about a second of CPU; started with the command, the worker pays it
-// while the main thread loads data and trains, and the charts at the end are rendered warm.
+// Charts rendered in a worker thread. Loading Vega, Vega-Lite and resvg costs 0.3–0.5 s;
+// started with the command, the worker pays it while the main thread loads data and trains.
+// (Warming it up with sample charts too saved ~0.25 s at the end on an idle machine but cost
+// 0.5 s of CPU, a loss whenever the second core is busy.)
 
 import { Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
@@ -22,8 +23,6 @@ export interface RenderReply {
 
 export interface BackgroundRenderer {
   renderPng(spec: TopLevelSpec, options?: RenderOptions): Promise<Uint8Array>;
-  /** Renders these specs and drops the result: the code paths of real charts get compiled early. */
-  warmUp(specs: readonly TopLevelSpec[]): void;
   /** Stops the worker; pending renders are rejected. */
   close(): Promise<void>;
 }
@@ -54,21 +53,15 @@ export function startBackgroundRenderer(): BackgroundRenderer {
   // NOTE: referenced only while a caller waits, so that an idle worker never keeps the process
   // alive; after the listeners are attached, as attaching a 'message' listener refs it again.
   worker.unref();
-  const post = (spec: TopLevelSpec, options?: RenderOptions): number => {
-    const id = nextId++;
-    worker.postMessage({ id, spec, options } satisfies RenderRequest);
-    return id;
-  };
   return {
     renderPng(spec, options) {
       if (failure) return Promise.reject(failure);
       return new Promise((resolve, reject) => {
-        pending.set(post(spec, options), { resolve, reject });
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, spec, options } satisfies RenderRequest);
         worker.ref();
       });
-    },
-    warmUp(specs) {
-      if (!failure) for (const spec of specs) post(spec);
     },
     async close() {
       failure ??= new Error('chart worker closed');

@@ -27,10 +27,3 @@ export async function writeTrainingCharts(
   writeFileAtomic(paths.loss, lossPng);
   return paths;
 }
-
-/** Charts shaped like a run's (an evaluation per epoch, a long loss series), to warm a renderer up with. */
-export function sampleTrainingCharts(): TopLevelSpec[] {
-  const evaluations = Array.from({ length: 17 }, (_, i) => ({ epoch: i, trainAccuracy: 1 - 0.5 / (i + 1), testAccuracy: 1 - 0.55 / (i + 1) }));
-  const loss = Float32Array.from({ length: 10000 }, (_, i) => 2.3 / (1 + i / 300) + 0.1 * ((i * 7919) % 13) / 13);
-  return [accuracyChart(evaluations), lossChart(loss)];
-}
