@@ -7,9 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
-import { useBackend } from '../tensor/kernels/select.js';
 import { sizeOf } from '../tensor/tensor.js';
 import { evaluate, type EvaluationReport } from '../train/metrics.js';
+import { withBackendStarting } from './backend-start.js';
 import { loadData } from './load-data.js';
 import { loadModelArgument } from './model-input.js';
 import { addBackendOptions, addDataOptions, nonNegativeInt, type BackendChoice, type DataOptions } from './options.js';
@@ -33,10 +33,11 @@ export function evaluateCommand(): Command {
   addDataOptions(command);
   addBackendOptions(command);
   return command.action(async (modelPath: string, options: EvaluateCliOptions) => {
-    await useBackend(options.backend, { threads: options.threads });
-    const model = loadModelArgument(modelPath);
+    const { loaded: { model, data } } = await withBackendStarting(options, async () => {
+      const model = loadModelArgument(modelPath);
+      return { model, data: await loadData(options, { keepShape: model.spec.inputShape.length === 3 }) };
+    });
     const inputShape = model.spec.inputShape;
-    const data = await loadData(options, { keepShape: inputShape.length === 3 });
     const test = data.test;
     const perImage = test.images.cols;
     if (sizeOf(inputShape) !== perImage) {

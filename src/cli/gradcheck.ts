@@ -5,10 +5,10 @@ import { Command } from 'commander';
 import { InputError } from '../errors.js';
 import type { LayerNet } from '../nets/layer-net.js';
 import { TwoLayerNet } from '../nets/two-layer-net.js';
-import { useBackend } from '../tensor/kernels/select.js';
 import { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gradientCheck, type GradcheckRow } from '../train/gradcheck.js';
+import { withBackendStarting } from './backend-start.js';
 import { loadData } from './load-data.js';
 import { createProgress } from './progress.js';
 import { addBackendOptions, addDataOptions, positiveInt, positiveNumber, seedNumber, type BackendChoice, type DataOptions } from './options.js';
@@ -30,8 +30,7 @@ export function gradcheckCommand(): Command {
   addDataOptions(command);
   addBackendOptions(command);
   return command.action(async (options: GradcheckCliOptions) => {
-    await useBackend(options.backend, { threads: options.threads });
-    const data = await loadData(options);
+    const { loaded: data } = await withBackendStarting(options, () => loadData(options));
     const count = Math.min(options.images, data.train.images.rows);
     if (count === 0) throw new InputError(`${data.source}: the training set holds no images`);
     const x = data.train.images.sliceRows(0, count).as('float64');

@@ -6,17 +6,16 @@ import { Command } from 'commander';
 import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import type { ImageData } from '../data/dataset.js';
 import type { LoadedModel } from '../io/model-file.js';
 import { readModelFile } from '../io/model-files-node.js';
 import { buildNet, type SpecNet } from '../nets/spec.js';
-import { startBackend } from '../tensor/kernels/select.js';
 import { Rng } from '../tensor/rng.js';
 import { layerRandomStreams } from '../train/checkpoint.js';
 import { DivergenceError, train, type Evaluation, type ResumePoint, type TrainResult } from '../train/trainer.js';
 import { MODEL_FILE, readCheckpointModel, restoreCheckpointFiles, writeCheckpoint } from './checkpoint-files.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { makeFolder, newRunFolder } from './files.js';
+import { withBackendStarting } from './backend-start.js';
 import { loadData } from './load-data.js';
 import { addBackendOptions, addDataOptions, nonNegativeInt, positiveInt, positiveNumber, seedNumber, type BackendChoice, type DataOptions } from './options.js';
 import { addModelOptions, chooseModel, hiddenList, MODEL_KINDS, needsImageShape, resolveRun, type ModelChoice, type ModelCliOptions } from './model-options.js';
@@ -68,28 +67,22 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
 
 async function trainAndReport(options: TrainCliOptions, explicit: ReadonlySet<string>, charts: BackgroundRenderer, totalStart: number): Promise<void> {
   markPhase('options');
-  // The data loads into the backend's memory while its worker threads start.
-  const starting = await startBackend(options.backend, { threads: options.threads });
-  markPhase('backend');
-
   // A resumed run rebuilds its net from the checkpoint (its spec file need not exist any more).
   let checkpoint: LoadedModel | undefined;
   const rng = new Rng(options.seed);
   const streams: Record<string, Rng> = { training: rng };
-  let model: ModelChoice;
-  let data: ImageData;
-  const loadStart = performance.now();
-  try {
+  let model!: ModelChoice;
+  let loadSeconds = 0;
+  const { backend, loaded: data } = await withBackendStarting(options, async () => {
+    markPhase('backend');
     if (options.resume) checkpoint = readCheckpointModel(options.resume, streams);
     model = checkpoint && !(MODEL_KINDS as readonly string[]).includes(options.model) ? { kind: 'file', spec: checkpoint.spec, file: options.model } : chooseModel(options.model);
-    data = await loadData(options, { keepShape: needsImageShape(model) }, (line) => console.error(line));
-  } catch (error) {
-    await starting.discard();
-    throw error;
-  }
-  const loadSeconds = (performance.now() - loadStart) / 1000;
-  markPhase('data');
-  const backend = await starting.ready;
+    const loadStart = performance.now();
+    const loadedData = await loadData(options, { keepShape: needsImageShape(model) }, (line) => console.error(line));
+    loadSeconds = (performance.now() - loadStart) / 1000;
+    markPhase('data');
+    return loadedData;
+  });
   markPhase('threads');
   const trainSize = data.train.images.rows;
   if (trainSize === 0) throw new InputError(`${data.source}: the training set holds no images`);
