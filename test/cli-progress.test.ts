@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { barText, createProgress, formatDuration } from '../src/cli/progress.js';
+import { barText, createProgress, createStatus, formatDuration } from '../src/cli/progress.js';
 import { CLI, runCli } from './helpers/cli.js';
 import { tempFolder, writeSyntheticMnist } from './helpers/mnist-fixture.js';
 import { screenLines } from './helpers/terminal.js';
@@ -66,6 +66,21 @@ describe('progress bar', () => {
     assert.match(screenLines(terminal.writes.join('')).at(-1)!, /5\/10 \| loss 1\.0000/);
     progress.stop();
     assert.deepEqual(screenLines(terminal.writes.join('')), ['epoch 0 line']);
+  });
+
+  it('a status note replaces the previous one, fits the terminal, and is erased by clear', () => {
+    const terminal = fakeTerminal(30);
+    const status = createStatus(terminal.options.stream);
+    status.show('loading the data …');
+    status.show('evaluating 10000 test images and more words than fit …');
+    const lines = screenLines(terminal.writes.join(''));
+    assert.equal(lines.length, 1);
+    assert.ok(lines[0]!.startsWith(' evaluating 10000') && lines[0]!.length <= 29, lines[0]);
+    status.clear();
+    assert.deepEqual(screenLines(terminal.writes.join('')), []);
+    const silent = fakeTerminal();
+    createStatus({ ...silent.options.stream, isTTY: false }).show('x');
+    assert.deepEqual(silent.writes, []);
   });
 
   it('never draws a line wider than the terminal (which would wrap and break the redraw)', () => {
@@ -141,6 +156,18 @@ describe('progress bar in a real terminal', { skip: hasScript ? false : 'util-li
     const screen = screenLines(terminal.output);
     assert.ok(!screen.some((line) => BAR.test(line)), screen.join('\n'));
     assert.equal(screen.filter((line) => /^(sgd|adam) +\| final loss/.test(line)).length, 2, screen.join('\n'));
+  });
+
+  it('evaluate: a note of each step while it runs, none left at the end', async () => {
+    const out = join(tempFolder(), 'model');
+    const trained = await runCli(['train', ...args, '--iters', '20', '--out', out]);
+    assert.equal(trained.code, 0, trained.stderr);
+    const terminal = await runInTerminal(['evaluate', join(out, 'model.safetensors'), '--data', data, '--backend', 'js', '--mistakes', '4']);
+    assert.equal(terminal.code, 0, terminal.output);
+    assert.match(terminal.output, /evaluate: 100 test images …/);
+    const screen = screenLines(terminal.output);
+    assert.ok(!screen.some((line) => line.includes('evaluate:')), screen.join('\n'));
+    assert.match(screen.at(-1)!, /^wrote .*confusion\.png, .*mistakes\.png$/);
   });
 
   it('gradcheck: a bar over the weights while the numerical gradient runs', async () => {

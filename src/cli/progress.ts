@@ -118,3 +118,26 @@ export function formatDuration(seconds: number): string {
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
+
+/** A one-line note of what a command is doing, for steps without iterations to count. */
+export interface Status {
+  /** Replaces the note (on a terminal; elsewhere nothing is shown). */
+  show(text: string): void;
+  /** Erases it: what follows starts on a clean line. */
+  clear(): void;
+}
+
+export function createStatus(stream: ProgressStream = process.stderr): Status {
+  if (!stream.isTTY || process.env.TERM === 'dumb') return { show() {}, clear() {} };
+  let shown = false;
+  return {
+    show(text) {
+      shown = true;
+      stream.write(`${ERASE_LINE} ${text}`.slice(0, (stream.columns || 80) - 1 + ERASE_LINE.length));
+    },
+    clear() {
+      if (shown) stream.write(ERASE_LINE);
+      shown = false;
+    },
+  };
+}
