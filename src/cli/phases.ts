@@ -1,7 +1,8 @@
 // Where a process's time goes. With SCRATCHNET_PROFILE=1 the command prints, on exit, one
-// line to stderr: milliseconds from process start to this module's evaluation (Node's own
-// start), then between the named points a command marks. main.ts imports this module first,
-// so "imports" is the time to load every other module.
+// line to stderr: the milliseconds from the process's start to this module's evaluation
+// ("node": Node's own start, then reading, parsing and linking every static module), then
+// between the points the command marks. main.ts imports this module first, so its first mark,
+// "imports", is the time the other modules take to run.
 // Off by default: marking is then a no-op, and nothing is printed.
 
 const enabled = typeof process === 'object' && process.env.SCRATCHNET_PROFILE === '1';
