@@ -2,17 +2,16 @@
 // each against the known checksums, and reuse the cache next time.
 
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { ChecksumCache } from './checksum-cache.js';
+import { ChecksumCache, scratchnetCacheFolder } from './checksum-cache.js';
 import type { DatasetOptions, ImageData } from './dataset.js';
 import { loadMnistFolder, maybeGunzip, md5, MNIST_FILES, MNIST_MD5 } from './mnist-files.js';
 
 export const DEFAULT_MIRROR = 'https://storage.googleapis.com/cvdf-datasets/mnist/';
 
 export function defaultCacheFolder(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'scratchnet', 'mnist');
+  return join(scratchnetCacheFolder(), 'mnist');
 }
 
 export interface DownloadProgress {
