@@ -61,14 +61,21 @@ export async function startBackend(name: BackendName, options: BackendOptions = 
       throw new InputError(`--backend must be one of ${BACKENDS.join(', ')}, got "${name as string}"`);
   }
   let discarded = false;
-  const ready = kernels.then(async (backend) => {
-    if (discarded) {
-      if (isWasm(backend)) await backend.close();
-      throw new Error('backend discarded before it was ready');
-    }
-    await activate(backend);
-    return backend;
-  });
+  const ready = kernels.then(
+    async (backend) => {
+      if (discarded) {
+        if (isWasm(backend)) await backend.close();
+        throw new Error('backend discarded before it was ready');
+      }
+      await activate(backend);
+      return backend;
+    },
+    (error: unknown) => {
+      // New tensors go back where the active backend wants them.
+      setFloat32Allocator(started?.float32Array);
+      throw error;
+    },
+  );
   ready.catch(() => {});
   return {
     ready,
