@@ -1,7 +1,7 @@
 // --download against a local HTTP server on 127.0.0.1 serving gzipped MNIST.
 
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -47,7 +47,7 @@ describe('MNIST download (local mirror)', () => {
     assert.equal(data.train.images.rows, 60000);
     assert.equal(data.test.images.rows, 10000);
     assert.equal(requests.length, 4);
-    assert.deepEqual(readdirSync(cacheDir).sort(), Object.values(MNIST_FILES).map((n) => `${n}.gz`).sort());
+    assert.deepEqual(readdirSync(cacheDir).sort(), ['checksums.json', ...Object.values(MNIST_FILES).map((n) => `${n}.gz`)].sort());
     const last = progress.filter((p) => p.file === MNIST_FILES.trainImages).at(-1)!;
     assert.equal(last.received, last.total);
 
@@ -55,6 +55,15 @@ describe('MNIST download (local mirror)', () => {
     const again = await downloadMnist({ baseUrl: `${base}/good`, cacheDir, onProgress: (p) => progress.push(p) });
     assert.equal(requests.length, 0, 'second run is served from the cache');
     assert.equal(again.test.labels[100], data.test.labels[100]);
+
+    // A cached file damaged since (its verdict remembered for the file as it was) is fetched again.
+    const damaged = join(cacheDir, `${MNIST_FILES.testLabels}.gz`);
+    const bytes = readFileSync(damaged);
+    bytes[bytes.length - 10] ^= 0xff;
+    writeFileSync(damaged, bytes);
+    requests.length = 0;
+    await downloadMnist({ baseUrl: `${base}/good`, cacheDir });
+    assert.deepEqual(requests, [`/good/${MNIST_FILES.testLabels}.gz`]);
   });
 
   it('refuses a file whose checksum does not match and leaves no file behind for it', async () => {

@@ -12,11 +12,11 @@ import { InputError } from '../errors.js';
 import { multiLayerSpec, type Activation } from '../nets/multi-layer-net.js';
 import { buildNet, type Init } from '../nets/spec.js';
 import { createOptimizer, OPTIMIZERS, type OptimizerOptions } from '../optim/factory.js';
-import { useBackend } from '../tensor/kernels/select.js';
 import { Rng } from '../tensor/rng.js';
 import { DivergenceError, train, type TrainResult } from '../train/trainer.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { makeFolder, newRunFolder } from './files.js';
+import { withBackendStarting } from './backend-start.js';
 import { loadData } from './load-data.js';
 import { hiddenList } from './model-options.js';
 import { addBackendOptions, addDataOptions, nonNegativeInt, positiveInt, positiveNumber, seedNumber, type BackendChoice, type DataOptions } from './options.js';
@@ -118,10 +118,9 @@ export function compareCommand(): Command {
 
 export async function runComparison(what: 'optimizers' | 'init', variants: Variant[], options: CompareCliOptions): Promise<void> {
   const totalStart = performance.now();
-  const backend = await useBackend(options.backend, { threads: options.threads });
   // Every optimizer is created up front, so a bad option fails before any data is read.
   for (const v of variants) createOptimizer(v.optimizer, v.optimizerOptions);
-  const data = await loadData(options, {}, (line) => console.error(line));
+  const { backend, loaded: data } = await withBackendStarting(options, () => loadData(options, {}, (line) => console.error(line)));
   const trainSize = data.train.images.rows;
   if (trainSize === 0) throw new InputError(`${data.source}: the training set holds no images`);
   const inputSize = data.train.images.cols;
@@ -139,7 +138,7 @@ export async function runComparison(what: 'optimizers' | 'init', variants: Varia
       const rng = new Rng(options.seed);
       const net = buildNet(spec, { rng, init: variant.init });
       const optimizer = createOptimizer(variant.optimizer, variant.optimizerOptions);
-      const progress = createProgress(options.iters);
+      const progress = createProgress(options.iters, { label: variant.name });
       let result: TrainResult;
       try {
         result = train(net, optimizer, data, rng, schedule, { onIteration: (i, loss) => progress.update(i, loss) });

@@ -7,10 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
-import { useBackend } from '../tensor/kernels/select.js';
 import { sizeOf } from '../tensor/tensor.js';
 import { evaluate, type EvaluationReport } from '../train/metrics.js';
+import { withBackendStarting } from './backend-start.js';
 import { loadData } from './load-data.js';
+import { createStatus, type Status } from './progress.js';
 import { loadModelArgument } from './model-input.js';
 import { addBackendOptions, addDataOptions, nonNegativeInt, type BackendChoice, type DataOptions } from './options.js';
 
@@ -33,47 +34,62 @@ export function evaluateCommand(): Command {
   addDataOptions(command);
   addBackendOptions(command);
   return command.action(async (modelPath: string, options: EvaluateCliOptions) => {
-    await useBackend(options.backend, { threads: options.threads });
-    const model = loadModelArgument(modelPath);
-    const inputShape = model.spec.inputShape;
-    const data = await loadData(options, { keepShape: inputShape.length === 3 });
-    const test = data.test;
-    const perImage = test.images.cols;
-    if (sizeOf(inputShape) !== perImage) {
-      throw new InputError(`${modelPath}: the model reads input [${inputShape.join(', ')}], the test images of ${data.source} have ${perImage} values each`);
-    }
-    const images = test.images.reshape([test.images.rows, ...inputShape]);
-    const report = evaluate(model.net, { images, labels: test.labels }, { mistakes: options.mistakes });
-    const classes = report.perClass.length;
-    if (data.classes > classes) throw new InputError(`${data.source}: labels go up to ${data.classes - 1} but the model has ${classes} classes`);
-
-    const out = resolve(options.out ?? dirname(modelPath));
-    const names = Array.from({ length: classes }, (_, c) => String(c));
-    // Both pictures are rendered before either file is written.
-    const { confusionMatrixChart, digitGridPng, renderPng } = await import('../report/index.js');
-    const confusionPng = await renderPng(confusionMatrixChart(report.confusion, names, { title: `confusion matrix: ${basename(modelPath)}` }), { scale: 2 });
-    const digits = report.mostConfidentlyWrong.map((m) => ({
-      pixels: test.images.data.subarray(m.index * perImage, (m.index + 1) * perImage),
-      caption: `test #${m.index}: true ${m.label}\npredicted ${m.predicted} (p ${m.confidence.toFixed(2)})`,
-    }));
-    const mistakesPng = digits.length > 0 ? await digitGridPng(digits, 8, { title: 'most confidently wrong test digits' }) : undefined;
+    // NOTE: terminal writes are synchronous: each note shows while the step it names runs.
+    const status = createStatus();
     try {
-      mkdirSync(out, { recursive: true });
-    } catch (error) {
-      throw new InputError(`--out ${out}: cannot create the folder (${(error as Error).message})`);
+      await evaluateModel(modelPath, options, status);
+    } finally {
+      status.clear();
     }
-    const confusionPath = join(out, CONFUSION_PNG);
-    const mistakesPath = mistakesPng ? join(out, MISTAKES_PNG) : undefined;
-    writeFileAtomic(confusionPath, confusionPng);
-    if (mistakesPng) writeFileAtomic(mistakesPath!, mistakesPng);
-
-    if (options.json) {
-      console.log(JSON.stringify({ model: modelPath, data: data.source, ...report, files: { confusion: confusionPath, mistakes: mistakesPath ?? null } }, null, 2));
-      return;
-    }
-    console.log(reportText(report, modelPath, data.source));
-    console.log(`wrote ${confusionPath}${mistakesPath ? `, ${mistakesPath}` : ''}`);
   });
+}
+
+async function evaluateModel(modelPath: string, options: EvaluateCliOptions, status: Status): Promise<void> {
+  status.show('evaluate: loading the model and the data …');
+  const { loaded: { model, data } } = await withBackendStarting(options, async () => {
+    const model = loadModelArgument(modelPath);
+    return { model, data: await loadData(options, { keepShape: model.spec.inputShape.length === 3 }) };
+  });
+  const inputShape = model.spec.inputShape;
+  const test = data.test;
+  const perImage = test.images.cols;
+  if (sizeOf(inputShape) !== perImage) {
+    throw new InputError(`${modelPath}: the model reads input [${inputShape.join(', ')}], the test images of ${data.source} have ${perImage} values each`);
+  }
+  const images = test.images.reshape([test.images.rows, ...inputShape]);
+  status.show(`evaluate: ${test.images.rows} test images …`);
+  const report = evaluate(model.net, { images, labels: test.labels }, { mistakes: options.mistakes });
+  const classes = report.perClass.length;
+  if (data.classes > classes) throw new InputError(`${data.source}: labels go up to ${data.classes - 1} but the model has ${classes} classes`);
+
+  const out = resolve(options.out ?? dirname(modelPath));
+  const names = Array.from({ length: classes }, (_, c) => String(c));
+  // Both pictures are rendered before either file is written.
+  status.show(`evaluate: drawing ${CONFUSION_PNG}${options.mistakes > 0 ? ` and ${MISTAKES_PNG}` : ''} …`);
+  const { confusionMatrixChart, digitGridPng, renderPng } = await import('../report/index.js');
+  const confusionPng = await renderPng(confusionMatrixChart(report.confusion, names, { title: `confusion matrix: ${basename(modelPath)}` }), { scale: 2 });
+  const digits = report.mostConfidentlyWrong.map((m) => ({
+    pixels: test.images.data.subarray(m.index * perImage, (m.index + 1) * perImage),
+    caption: `test #${m.index}: true ${m.label}\npredicted ${m.predicted} (p ${m.confidence.toFixed(2)})`,
+  }));
+  const mistakesPng = digits.length > 0 ? await digitGridPng(digits, 8, { title: 'most confidently wrong test digits' }) : undefined;
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (error) {
+    throw new InputError(`--out ${out}: cannot create the folder (${(error as Error).message})`);
+  }
+  const confusionPath = join(out, CONFUSION_PNG);
+  const mistakesPath = mistakesPng ? join(out, MISTAKES_PNG) : undefined;
+  writeFileAtomic(confusionPath, confusionPng);
+  if (mistakesPng) writeFileAtomic(mistakesPath!, mistakesPng);
+  status.clear();
+
+  if (options.json) {
+    console.log(JSON.stringify({ model: modelPath, data: data.source, ...report, files: { confusion: confusionPath, mistakes: mistakesPath ?? null } }, null, 2));
+    return;
+  }
+  console.log(reportText(report, modelPath, data.source));
+  console.log(`wrote ${confusionPath}${mistakesPath ? `, ${mistakesPath}` : ''}`);
 }
 
 /** The report as the terminal shows it. */

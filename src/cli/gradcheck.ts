@@ -5,11 +5,12 @@ import { Command } from 'commander';
 import { InputError } from '../errors.js';
 import type { LayerNet } from '../nets/layer-net.js';
 import { TwoLayerNet } from '../nets/two-layer-net.js';
-import { useBackend } from '../tensor/kernels/select.js';
 import { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gradientCheck, type GradcheckRow } from '../train/gradcheck.js';
+import { withBackendStarting } from './backend-start.js';
 import { loadData } from './load-data.js';
+import { createProgress } from './progress.js';
 import { addBackendOptions, addDataOptions, positiveInt, positiveNumber, seedNumber, type BackendChoice, type DataOptions } from './options.js';
 
 interface GradcheckCliOptions extends DataOptions, BackendChoice {
@@ -29,8 +30,7 @@ export function gradcheckCommand(): Command {
   addDataOptions(command);
   addBackendOptions(command);
   return command.action(async (options: GradcheckCliOptions) => {
-    await useBackend(options.backend, { threads: options.threads });
-    const data = await loadData(options);
+    const { loaded: data } = await withBackendStarting(options, () => loadData(options));
     const count = Math.min(options.images, data.train.images.rows);
     if (count === 0) throw new InputError(`${data.source}: the training set holds no images`);
     const x = data.train.images.sliceRows(0, count).as('float64');
@@ -38,7 +38,15 @@ export function gradcheckCommand(): Command {
     const inputSize = x.cols;
     const net = new TwoLayerNet({ inputSize, hiddenSize: options.hidden, outputSize: data.classes, dtype: 'float64', rng: new Rng(options.seed) });
     console.log(`gradcheck: two-layer net ${inputSize}-${options.hidden}-${data.classes}, ${count} training image(s), float64, central differences h = 1e-4`);
-    const { rows, ok } = checkGradients(net, x, t, options.tolerance);
+    const weights = net.params().reduce((sum, p) => sum + p.value.data.length, 0);
+    const progress = createProgress(weights, { label: 'numerical gradient', unit: 'weights', loss: false });
+    let result: { rows: GradcheckRow[]; ok: boolean };
+    try {
+      result = checkGradients(net, x, t, options.tolerance, (done) => progress.update(done - 1));
+    } finally {
+      progress.stop();
+    }
+    const { rows, ok } = result;
     for (const row of rows) {
       console.log(`${row.name.padEnd(4)} mean |backprop - numerical| = ${row.meanAbsDiff.toExponential(2)}   (max ${row.maxAbsDiff.toExponential(2)}, max relative ${row.maxRelativeDiff.toExponential(2)})`);
     }
@@ -53,7 +61,9 @@ export function gradcheckCommand(): Command {
 }
 
 /** Runs the check and judges it: every parameter's mean difference must be within tolerance (NaN fails). */
-export function checkGradients(net: LayerNet, x: Tensor, t: Uint8Array | Int32Array, tolerance: number): { rows: GradcheckRow[]; ok: boolean } {
-  const rows = gradientCheck(net, x, t);
+export function checkGradients(
+  net: LayerNet, x: Tensor, t: Uint8Array | Int32Array, tolerance: number, onWeight?: (done: number, total: number) => void,
+): { rows: GradcheckRow[]; ok: boolean } {
+  const rows = gradientCheck(net, x, t, 1e-4, onWeight);
   return { rows, ok: rows.every((row) => row.meanAbsDiff <= tolerance) };
 }

@@ -9,17 +9,20 @@ import { InputError } from '../errors.js';
 import type { LoadedModel } from '../io/model-file.js';
 import { readModelFile } from '../io/model-files-node.js';
 import { buildNet, type SpecNet } from '../nets/spec.js';
-import { useBackend } from '../tensor/kernels/select.js';
 import { Rng } from '../tensor/rng.js';
 import { layerRandomStreams } from '../train/checkpoint.js';
 import { DivergenceError, train, type Evaluation, type ResumePoint, type TrainResult } from '../train/trainer.js';
 import { MODEL_FILE, readCheckpointModel, restoreCheckpointFiles, writeCheckpoint } from './checkpoint-files.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { makeFolder, newRunFolder } from './files.js';
+import { withBackendStarting } from './backend-start.js';
 import { loadData } from './load-data.js';
 import { addBackendOptions, addDataOptions, nonNegativeInt, positiveInt, positiveNumber, seedNumber, type BackendChoice, type DataOptions } from './options.js';
 import { addModelOptions, chooseModel, hiddenList, MODEL_KINDS, needsImageShape, resolveRun, type ModelChoice, type ModelCliOptions } from './model-options.js';
 import { resumedOptions, runOptions } from './resume-options.js';
+import { startBackgroundRenderer, type BackgroundRenderer } from '../report/background-render.js';
+import { writeTrainingCharts } from '../report/training-charts.js';
+import { markPhase, splitPhase } from './phases.js';
 import { createProgress } from './progress.js';
 
 export interface TrainCliOptions extends DataOptions, BackendChoice, ModelCliOptions {
@@ -53,19 +56,34 @@ export function trainCommand(): Command {
 /** `explicit`: the options given on the command line (a resumed run keeps its saved learning rate otherwise). */
 export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<string> = new Set()): Promise<void> {
   const totalStart = performance.now();
-  const backend = await useBackend(options.backend, { threads: options.threads });
+  // Started first: the chart worker loads Vega and resvg while data loads and the net trains.
+  const charts = startBackgroundRenderer();
+  try {
+    await trainAndReport(options, explicit, charts, totalStart);
+  } finally {
+    await charts.close();
+  }
+}
 
+async function trainAndReport(options: TrainCliOptions, explicit: ReadonlySet<string>, charts: BackgroundRenderer, totalStart: number): Promise<void> {
+  markPhase('options');
   // A resumed run rebuilds its net from the checkpoint (its spec file need not exist any more).
   let checkpoint: LoadedModel | undefined;
   const rng = new Rng(options.seed);
   const streams: Record<string, Rng> = { training: rng };
-  if (options.resume) checkpoint = readCheckpointModel(options.resume, streams);
-  const model: ModelChoice =
-    checkpoint && !(MODEL_KINDS as readonly string[]).includes(options.model) ? { kind: 'file', spec: checkpoint.spec, file: options.model } : chooseModel(options.model);
-
-  const loadStart = performance.now();
-  const data = await loadData(options, { keepShape: needsImageShape(model) }, (line) => console.error(line));
-  const loadSeconds = (performance.now() - loadStart) / 1000;
+  let model!: ModelChoice;
+  let loadSeconds = 0;
+  const { backend, loaded: data } = await withBackendStarting(options, async () => {
+    markPhase('backend');
+    if (options.resume) checkpoint = readCheckpointModel(options.resume, streams);
+    model = checkpoint && !(MODEL_KINDS as readonly string[]).includes(options.model) ? { kind: 'file', spec: checkpoint.spec, file: options.model } : chooseModel(options.model);
+    const loadStart = performance.now();
+    const loadedData = await loadData(options, { keepShape: needsImageShape(model) }, (line) => console.error(line));
+    loadSeconds = (performance.now() - loadStart) / 1000;
+    markPhase('data');
+    return loadedData;
+  });
+  markPhase('threads');
   const trainSize = data.train.images.rows;
   if (trainSize === 0) throw new InputError(`${data.source}: the training set holds no images`);
   const inputShape = data.train.images.shape.slice(1);
@@ -116,8 +134,9 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
 
   const startLr = optimizer.lr;
   const sampled = (schedule.evalSamples ?? Infinity) < Math.max(trainSize, data.test.images.rows) ? ` (on the first ${schedule.evalSamples} images)` : '';
-  const progress = createProgress(iterations);
+  const progress = createProgress(iterations, { from: resume?.iteration });
   let result: TrainResult;
+  markPhase('setup');
   try {
     result = train(net, optimizer, data, rng, { ...schedule, resume }, {
       onIteration: (iteration, loss) => progress.update(iteration, loss),
@@ -128,6 +147,8 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
       },
       onEpochEnd: () => (optimizer.lr *= run.lrDecay),
     });
+    markPhase('train');
+    splitPhase('train', 'evaluate', result.seconds.evaluate * 1000);
     writeCheckpoint(out, net, { config, metrics: { iteration: iterations, ...result.final }, trainOptions }, result.end, optimizer, streams);
   } catch (error) {
     progress.stop();
@@ -138,6 +159,7 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
     throw error;
   }
   progress.stop();
+  markPhase('checkpoint');
 
   const seconds = { load: loadSeconds, train: result.seconds.train, evaluate: result.seconds.evaluate, total: 0 };
   const metrics = {
@@ -148,10 +170,11 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
     seconds,
   };
   try {
-    const { writeTrainingCharts } = await import('../report/training-charts.js');
-    await writeTrainingCharts(out, metrics.evaluations, result.loss);
+    await writeTrainingCharts(out, metrics.evaluations, result.loss, (spec) => charts.renderPng(spec));
+    markPhase('charts');
     seconds.total = (performance.now() - totalStart) / 1000;
     writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    markPhase('outputs');
   } catch (error) {
     if (created) rmSync(out, { recursive: true, force: true });
     throw error;

@@ -35,34 +35,62 @@ export interface DatasetOptions {
   keepShape?: boolean;
 }
 
+/** Checks that a pair of IDX headers describes images and their labels; errors name the offending file. */
+export function checkIdxPair(imagesDims: readonly number[], labelsDims: readonly number[], imagesName: string, labelsName: string): void {
+  if (imagesDims.length < 2) throw new InputError(`${imagesName}: expected images (N×H×W), got ${imagesDims.length} dimension(s)`);
+  if (labelsDims.length !== 1) throw new InputError(`${labelsName}: expected labels (one dimension), got ${labelsDims.length}`);
+  if (labelsDims[0] !== imagesDims[0]) {
+    throw new InputError(`${imagesName} holds ${imagesDims[0]} images but ${labelsName} holds ${labelsDims[0]} labels`);
+  }
+}
+
+/** Checks that train and test images have the same size. */
+export function checkSameImageShape(trainDims: readonly number[], testDims: readonly number[], trainName: string, testName: string): void {
+  const trainShape = trainDims.slice(1);
+  const testShape = testDims.slice(1);
+  if (trainShape.join('×') !== testShape.join('×')) {
+    throw new InputError(`${testName}: images are ${testShape.join('×')} but ${trainName} has ${trainShape.join('×')}`);
+  }
+}
+
+/** byte / 255 as float32, for every byte value. */
+const UNIT = Float32Array.from({ length: 256 }, (_, value) => value / 255);
+
+/** Writes bytes / 255 into `out` from `offset`: one pass, through a 256-entry table. */
+export function bytesToUnit(bytes: Uint8Array, out: Float32Array, offset = 0): void {
+  const n = bytes.length;
+  if (offset + n > out.length) throw new RangeError(`bytesToUnit: ${n} values at ${offset} overflow ${out.length}`);
+  for (let i = 0; i < n; i++) out[offset + i] = UNIT[bytes[i]!]!;
+}
+
+/** A Dataset over pixels already in 0..1 (`dims`: N, then the image's own dimensions). */
+export function datasetFrom(dims: readonly number[], pixels: Float32Array, labels: Uint8Array, options: DatasetOptions = {}): Dataset {
+  const count = dims[0]!;
+  const pixelShape = dims.slice(1);
+  const shape = count === 0 ? [0, pixelShape.reduce((a, b) => a * b, 1)] : options.keepShape ? [count, 1, ...pixelShape] : [count, pixels.length / count];
+  return { images: new Tensor(pixels, shape), labels };
+}
+
 /** Checks a pair of IDX files and converts it; errors name the offending file. */
 export function toDataset(pair: IdxPair, options: DatasetOptions = {}): Dataset {
   const { images, labels, imagesName, labelsName } = pair;
-  if (images.dims.length < 2) throw new InputError(`${imagesName}: expected images (N×H×W), got ${images.dims.length} dimension(s)`);
-  if (labels.dims.length !== 1) throw new InputError(`${labelsName}: expected labels (one dimension), got ${labels.dims.length}`);
-  const count = images.dims[0]!;
-  if (labels.dims[0] !== count) {
-    throw new InputError(`${imagesName} holds ${count} images but ${labelsName} holds ${labels.dims[0]} labels`);
-  }
-  const pixelShape = images.dims.slice(1);
+  checkIdxPair(images.dims, labels.dims, imagesName, labelsName);
   const pixels = allocate('float32', images.data.length) as Float32Array;
-  for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i]! / 255;
-  const shape = options.keepShape ? [count, 1, ...pixelShape] : [count, pixels.length / Math.max(count, 1)];
-  return { images: new Tensor(pixels, count === 0 ? [0, pixelShape.reduce((a, b) => a * b, 1)] : shape), labels: labels.data.slice() };
+  bytesToUnit(images.data, pixels);
+  return datasetFrom(images.dims, pixels, labels.data.slice(), options);
 }
 
 /** Combines train and test sets, checking that they describe the same kind of image. */
 export function toImageData(train: IdxPair, test: IdxPair, source: string, options: DatasetOptions = {}): ImageData {
-  const trainShape = train.images.dims.slice(1);
-  const testShape = test.images.dims.slice(1);
-  if (trainShape.join('×') !== testShape.join('×')) {
-    throw new InputError(`${test.imagesName}: images are ${testShape.join('×')} but ${train.imagesName} has ${trainShape.join('×')}`);
-  }
-  const trainSet = toDataset(train, options);
-  const testSet = toDataset(test, options);
+  checkSameImageShape(train.images.dims, test.images.dims, train.imagesName, test.imagesName);
+  return combineSets(toDataset(train, options), toDataset(test, options), train.images.dims.slice(1), source);
+}
+
+/** Train and test sets as one ImageData; the number of classes is the largest label plus one. */
+export function combineSets(trainSet: Dataset, testSet: Dataset, imageShape: readonly number[], source: string): ImageData {
   let maxLabel = 0;
   for (const set of [trainSet, testSet]) for (const label of set.labels) if (label > maxLabel) maxLabel = label;
-  return { train: trainSet, test: testSet, classes: maxLabel + 1, imageShape: trainShape, source };
+  return { train: trainSet, test: testSet, classes: maxLabel + 1, imageShape, source };
 }
 
 /** N×C one-hot targets from class indices. */

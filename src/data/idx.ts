@@ -13,8 +13,23 @@ export interface Idx {
 
 /** Parses a whole (already decompressed) IDX file; `source` names it in errors. */
 export function parseIdx(bytes: Uint8Array, source: string): Idx {
-  if (bytes.length === 0) throw new InputError(`${source}: file is empty`);
-  if (bytes.length < 4) throw new InputError(`${source}: too short for an IDX header (${bytes.length} bytes)`);
+  const { dims, headerLength } = parseIdxHeader(bytes, bytes.length, source);
+  return { dims, data: bytes.subarray(headerLength) };
+}
+
+export interface IdxHeader {
+  readonly dims: number[];
+  /** Bytes before the data: 4 + 4 per dimension. */
+  readonly headerLength: number;
+}
+
+/**
+ * Parses the header at the start of `bytes` (at least 4 + 4·dims bytes of the file, or all of
+ * it) and checks it against the file's whole length, so that a file can be read in pieces.
+ */
+export function parseIdxHeader(bytes: Uint8Array, fileLength: number, source: string): IdxHeader {
+  if (fileLength === 0) throw new InputError(`${source}: file is empty`);
+  if (fileLength < 4) throw new InputError(`${source}: too short for an IDX header (${fileLength} bytes)`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw new InputError(`${source}: wrong magic number 0x${hex(bytes, 0, 4)} (an IDX file starts with 0x0000)`);
   }
@@ -23,9 +38,10 @@ export function parseIdx(bytes: Uint8Array, source: string): Idx {
   const ndim = bytes[3]!;
   if (ndim === 0) throw new InputError(`${source}: IDX header declares 0 dimensions`);
   const headerLength = 4 + 4 * ndim;
-  if (bytes.length < headerLength) {
-    throw new InputError(`${source}: truncated header: ${ndim} dimensions need ${headerLength} bytes, file has ${bytes.length}`);
+  if (fileLength < headerLength) {
+    throw new InputError(`${source}: truncated header: ${ndim} dimensions need ${headerLength} bytes, file has ${fileLength}`);
   }
+  if (bytes.length < headerLength) throw new Error(`parseIdxHeader: ${source}: given ${bytes.length} bytes of a ${headerLength}-byte header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
   let items = 1;
@@ -34,15 +50,18 @@ export function parseIdx(bytes: Uint8Array, source: string): Idx {
     dims.push(size);
     items *= size;
   }
-  const held = bytes.length - headerLength;
+  const held = fileLength - headerLength;
   if (items > held) {
     throw new InputError(`${source}: declares ${dims.join('×')} = ${items} bytes of data but holds only ${held} (truncated file?)`);
   }
   if (items < held) {
     throw new InputError(`${source}: declares ${dims.join('×')} = ${items} bytes of data but holds ${held} (${held - items} bytes too many)`);
   }
-  return { dims, data: bytes.subarray(headerLength) };
+  return { dims, headerLength };
 }
+
+/** The largest IDX header: 255 dimensions. */
+export const IDX_MAX_HEADER_BYTES = 4 + 4 * 255;
 
 /** Serializes uint8 data of the given dimensions as an IDX file. */
 export function writeIdx(dims: readonly number[], data: Uint8Array): Uint8Array {

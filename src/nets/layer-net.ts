@@ -90,9 +90,12 @@ export class LayerNet {
    * The book's numerical_gradient: central differences (L(w + h) − L(w − h)) / 2h for
    * every element of every parameter. Slow by design; use float64 and small inputs.
    */
-  numericalGradient(x: Tensor, t: Labels, h = 1e-4, training = false): Record<string, Tensor> {
+  numericalGradient(x: Tensor, t: Labels, h = 1e-4, training = false, onWeight?: (done: number, total: number) => void): Record<string, Tensor> {
     const grads: Record<string, Tensor> = {};
-    for (const p of this.params()) {
+    const params = this.params();
+    const total = params.reduce((sum, p) => sum + p.value.data.length, 0);
+    let done = 0;
+    for (const p of params) {
       const w = p.value.data;
       const g = Tensor.zeros(p.value.shape, p.value.dtype);
       for (let i = 0; i < w.length; i++) {
@@ -103,6 +106,7 @@ export class LayerNet {
         const minus = this.loss(x, t, training);
         w[i] = saved;
         g.data[i] = (plus - minus) / (2 * h);
+        onWeight?.(++done, total);
       }
       grads[p.name] = g;
     }

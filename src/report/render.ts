@@ -5,23 +5,14 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../files/atomic-write.js';
+import { RenderError } from './render-error.js';
 import { FONT_FAMILY } from './theme.js';
+
+export { RenderError };
 
 export interface RenderOptions {
   /** Device pixels per chart pixel; 2 gives a crisp PNG on high-density screens. Default 2. */
   scale?: number;
-}
-
-/** A chart could not be rendered; `stage` says which step failed. */
-export class RenderError extends Error {
-  override readonly name = 'RenderError';
-  constructor(
-    readonly stage: 'compile' | 'vega' | 'rasterize',
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`chart rendering failed (${stage}): ${detail}`, options);
-  }
 }
 
 interface CollectingLogger extends vega.LoggerInterface {

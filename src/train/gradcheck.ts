@@ -13,8 +13,9 @@ export interface GradcheckRow {
   maxRelativeDiff: number;
 }
 
-export function gradientCheck(net: LayerNet, x: Tensor, t: Labels, h = 1e-4): GradcheckRow[] {
-  const numerical = net.numericalGradient(x, t, h);
+/** `onWeight` is called after each weight's numerical derivative (the slow part), for progress. */
+export function gradientCheck(net: LayerNet, x: Tensor, t: Labels, h = 1e-4, onWeight?: (done: number, total: number) => void): GradcheckRow[] {
+  const numerical = net.numericalGradient(x, t, h, false, onWeight);
   const backprop = net.gradient(x, t);
   return Object.keys(numerical).map((name) => {
     const a = backprop[name]!.data;

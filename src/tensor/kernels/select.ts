@@ -21,23 +21,71 @@ let started: WasmKernels | undefined;
 
 /** Creates the named backend and makes it the active one. */
 export async function useBackend(name: BackendName, options: BackendOptions = {}): Promise<Kernels> {
+  return (await startBackend(name, options)).ready;
+}
+
+/** A backend on its way: its memory already takes new tensors, its kernels are not active yet. */
+export interface StartingBackend {
+  /** Resolves once the backend is the active one. */
+  readonly ready: Promise<Kernels>;
+  /** For a backend that will not be used after all: stops its worker threads once they are up. */
+  discard(): Promise<void>;
+}
+
+/**
+ * Starts the named backend. When this resolves, new float32 tensors are placed in its memory
+ * (so that data can load while its worker threads start); compute only once `ready` resolves.
+ */
+export async function startBackend(name: BackendName, options: BackendOptions = {}): Promise<StartingBackend> {
   const { threads } = options;
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
     throw new InputError(`--threads must be a positive integer, got ${threads}`);
   }
-  let backend: Kernels;
+  let kernels: Promise<Kernels>;
   switch (name) {
     case 'js':
-      backend = createJsKernels();
+      kernels = Promise.resolve(createJsKernels());
       break;
-    case 'wasm':
-      backend = await loadWasmKernels(options);
+    case 'wasm': {
+      const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+      if (isNode) {
+        const starting = await (await import('./wasm/node.js')).startWasmKernels(options);
+        setFloat32Allocator(starting.float32Array);
+        kernels = starting.kernels;
+      } else {
+        kernels = Promise.resolve(await loadWasmKernels(options));
+      }
       break;
+    }
     default:
       throw new InputError(`--backend must be one of ${BACKENDS.join(', ')}, got "${name as string}"`);
   }
-  await activate(backend);
-  return backend;
+  let discarded = false;
+  const ready = kernels.then(
+    async (backend) => {
+      if (discarded) {
+        if (isWasm(backend)) await backend.close();
+        throw new Error('backend discarded before it was ready');
+      }
+      await activate(backend);
+      return backend;
+    },
+    (error: unknown) => {
+      // New tensors go back where the active backend wants them.
+      setFloat32Allocator(started?.float32Array);
+      throw error;
+    },
+  );
+  ready.catch(() => {});
+  return {
+    ready,
+    async discard() {
+      discarded = true;
+      // New tensors go back where the active backend wants them.
+      setFloat32Allocator(started?.float32Array);
+      await ready.catch(() => {});
+    },
+  };
 }
 
 export interface BestBackend {

@@ -12,7 +12,7 @@ import type { WasmKernels } from './backend.js';
 import type { WorkerInit } from './control.js';
 import { detectWasmFeatures } from './features.js';
 import type { WorkerHandle } from './pool.js';
-import { chooseVariant, createWasmRuntime, wasmFileName, type WasmOptions } from './runtime.js';
+import { chooseVariant, startWasmRuntime, wasmFileName, type StartingWasmRuntime, type WasmOptions } from './runtime.js';
 
 /** From dist/src/tensor/kernels/wasm/ up to the package root, then build/wasm/. */
 const BUILD_DIR = new URL('../../../../../build/wasm/', import.meta.url);
@@ -23,6 +23,11 @@ export interface NodeWasmOptions extends WasmOptions {
 }
 
 export async function loadWasmKernels(options: NodeWasmOptions = {}): Promise<WasmKernels> {
+  return (await startWasmKernels(options)).kernels;
+}
+
+/** loadWasmKernels in two steps: the memory is usable while the worker threads start (see startWasmRuntime). */
+export async function startWasmKernels(options: NodeWasmOptions = {}): Promise<StartingWasmRuntime> {
   // NOTE: must run before any relaxed-SIMD module is validated or compiled.
   if (options.enableRelaxedSimd !== false) setFlagsFromString('--experimental-wasm-relaxed-simd');
   const features = detectWasmFeatures();
@@ -31,9 +36,8 @@ export async function loadWasmKernels(options: NodeWasmOptions = {}): Promise<Wa
     throw new Error(`WebAssembly ${options.variant ?? 'SIMD'} is not supported by this Node (${process.version})`);
   }
   const path = fileURLToPath(new URL(wasmFileName(variant, features.sharedMemory), BUILD_DIR));
-  const module = await compileBuild(path);
-  return createWasmRuntime({
-    module,
+  return startWasmRuntime({
+    module: await compileBuild(path),
     variant,
     shared: features.sharedMemory,
     threads: options.threads ?? availableParallelism(),

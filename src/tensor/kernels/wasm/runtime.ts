@@ -47,6 +47,22 @@ export interface WasmSetup {
 }
 
 export async function createWasmRuntime(setup: WasmSetup): Promise<WasmKernels> {
+  return (await startWasmRuntime(setup)).kernels;
+}
+
+/** A runtime whose memory is ready while its worker threads are still starting. */
+export interface StartingWasmRuntime {
+  /** Float32 arrays in the kernels' memory; undefined when it is not shared (growth would detach them). */
+  readonly float32Array: ((length: number) => Float32Array) | undefined;
+  /** The kernels, once the workers are up. */
+  readonly kernels: Promise<WasmKernels>;
+}
+
+/**
+ * createWasmRuntime in two steps: the memory first, so that data can be placed in it while
+ * the workers start (a worker thread takes 0.1–0.2 s to boot).
+ */
+export async function startWasmRuntime(setup: WasmSetup): Promise<StartingWasmRuntime> {
   const { module, variant, shared } = setup;
   const threads = shared ? Math.max(1, Math.floor(setup.threads)) : 1;
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: setup.maximumPages ?? MAXIMUM_PAGES, shared });
@@ -55,7 +71,10 @@ export async function createWasmRuntime(setup: WasmSetup): Promise<WasmKernels> 
   const scratch = heap.alloc(wasm.gemmScratchBytes());
   const pool =
     threads > 1
-      ? await GemmPool.start(wasm, heap, module, threads - 1, scratch, setup.spawnWorker, setup.spinMicros ?? DEFAULT_SPIN_MICROS)
-      : undefined;
-  return createWasmKernels(wasm, heap, variant, scratch, pool);
+      ? GemmPool.start(wasm, heap, module, threads - 1, scratch, setup.spawnWorker, setup.spinMicros ?? DEFAULT_SPIN_MICROS)
+      : Promise.resolve(undefined);
+  const kernels = pool.then((started) => createWasmKernels(wasm, heap, variant, scratch, started));
+  // NOTE: a caller that fails before awaiting the kernels must not crash on their rejection too.
+  kernels.catch(() => {});
+  return { float32Array: heap.shared ? (length) => heap.float32Array(length) : undefined, kernels };
 }
