@@ -2,7 +2,7 @@
 // columns) stays in the cache, and the product W · col lands as that image's FN×P output,
 // already in N×FN×OH×OW order:
 //   out_n = W · col(x_n) + b                      (FN×K · K×P)
-//   ∂L/∂W = Σ_n dout_n · col(x_n)ᵀ                 (FN×P · P×K)
+//   ∂L/∂W = Σ_n dout_n · col(x_n)ᵀ                 (as its transpose: K×P · P×FN)
 //   ∂L/∂b = Σ_n Σ_p dout_n[:, p]
 //   ∂L/∂x_n = col2im(Wᵀ · dout_n)                  (K×FN · FN×P)
 // Images are dealt out in blocks (a thread takes a block at a time). Backward sums ∂L/∂W
@@ -19,7 +19,7 @@ const D_BIAS: i32 = 2; // b (forward) or ∂L/∂b (backward)
 const D_OUT: i32 = 3; // out (forward) or dout (backward)
 const D_DX: i32 = 4; // ∂L/∂x, 0 = not wanted
 const D_DW: i32 = 5;
-const D_PARTIALS: i32 = 6; // per block: FN·K of ∂L/∂W, then FN of ∂L/∂b
+const D_PARTIALS: i32 = 6; // per block: K·FN of (∂L/∂W)ᵀ, then FN of ∂L/∂b
 const D_COLS: i32 = 7; // per block: K·P floats of im2col scratch
 const D_IMAGES: i32 = 8;
 const D_C: i32 = 9;
@@ -214,8 +214,8 @@ export function convBackwardBlock(desc: usize, block: i32, scratch: usize): void
       store<f32>(q, load<f32>(q) + s);
     }
     im2colImage(xn, col, C, H, W, FH, FW, S, P, OH, OW);
-    // ∂L/∂W += dout_n · colᵀ  (B = col is stored K×P: transB)
-    gemm(dn, col, dw, FN, K, positions, 0, 1, 1, 1, 0, FN, 0, K, scratch, 0);
+    // (∂L/∂W)ᵀ += col · dout_nᵀ: the product packs dout_n (FN×P), smaller than col (K×P).
+    gemm(col, dn, dw, K, FN, positions, 0, 1, 1, 1, 0, K, 0, FN, scratch, 0);
     if (dx != 0) {
       // dcol = Wᵀ · dout_n overwrites col, then col2im.
       gemm(w, dn, col, K, positions, FN, 1, 0, 1, 0, 0, K, 0, positions, scratch, 0);
@@ -233,10 +233,13 @@ export function convReduce(desc: usize): void {
   const db = <usize>field(desc, D_BIAS);
   const partials = <usize>field(desc, D_PARTIALS);
   const stride = <usize>((FN * K + FN) * 4);
-  for (let i = 0; i < FN * K; i++) {
-    let s: f32 = 0;
-    for (let b = 0; b < blocks; b++) s += load<f32>(partials + <usize>b * stride + <usize>(i * 4));
-    store<f32>(dw + <usize>(i * 4), s);
+  // dW[f, i] = Σ_b partial_b[i, f]
+  for (let f = 0; f < FN; f++) {
+    for (let i = 0; i < K; i++) {
+      let s: f32 = 0;
+      for (let b = 0; b < blocks; b++) s += load<f32>(partials + <usize>b * stride + <usize>((i * FN + f) * 4));
+      store<f32>(dw + <usize>((f * K + i) * 4), s);
+    }
   }
   for (let f = 0; f < FN; f++) {
     let s: f32 = 0;
