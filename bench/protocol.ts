@@ -11,7 +11,8 @@ export type SystemSpec =
       readonly dense?: boolean;
     }
   | { readonly kind: 'tfjs'; readonly backend: 'cpu' | 'wasm'; readonly variant: TfjsVariant }
-  | { readonly kind: 'numpy'; /** OpenBLAS threads; unset = its default (all cores). */ readonly threads?: number };
+  | { readonly kind: 'numpy'; /** OpenBLAS threads; unset = its default (all cores). */ readonly threads?: number }
+  | { readonly kind: 'torch'; /** torch.set_num_threads */ readonly threads: number };
 
 /**
  * TF.js training styles: 'manual' = hand-written forward/backward with tf ops inside
@@ -80,6 +81,8 @@ export function systemLabel(system: SystemSpec): string {
       return `TF.js ${system.backend} (${system.variant})`;
     case 'numpy':
       return system.threads === undefined ? 'NumPy (book design)' : `NumPy ×${system.threads}${system.threads === 1 ? ' (book design, 1 BLAS thread)' : ''}`;
+    case 'torch':
+      return `PyTorch ×${system.threads}`;
   }
 }
 
@@ -92,5 +95,7 @@ export function systemId(system: SystemSpec): string {
       return `tfjs-${system.backend}-${system.variant}`;
     case 'numpy':
       return system.threads === undefined ? 'numpy' : `numpy-${system.threads}`;
+    case 'torch':
+      return `torch-${system.threads}`;
   }
 }

@@ -8,7 +8,7 @@ same fields as the NumPy program's) to --out. Progress goes to stderr.
 
 Weights ~ N(0, std²) with the job's std ('he' √(2/fan-in), 'xavier' √(1/fan-in), or a
 number), biases 0; Adam with ε = 1e-7 (the book's), lr × lrDecay after every 600 iterations.
-Images float32 in 0..1, N×1×28×28 for a conv net, N×784 otherwise.
+Images float32 in 0..1, N×C×H×W (the spec's input shape) for a conv net, N×784 otherwise.
 """
 
 import argparse
@@ -89,8 +89,8 @@ def train(job, data_folder, seed, threads):
     torch.set_num_threads(threads)
     (x_train, t_train), (x_test, t_test) = load_mnist(data_folder)
     if job['keepImageShape']:
-        x_train = x_train.reshape(-1, 1, 28, 28)
-        x_test = x_test.reshape(-1, 1, 28, 28)
+        x_train = x_train.reshape(-1, *job['spec']['inputShape'])
+        x_test = x_test.reshape(-1, *job['spec']['inputShape'])
     x_train, x_test = torch.from_numpy(np.ascontiguousarray(x_train)), torch.from_numpy(np.ascontiguousarray(x_test))
     t_train, t_test = torch.from_numpy(t_train), torch.from_numpy(t_test)
     net = build(job['spec'], job['init'])
@@ -106,10 +106,14 @@ def train(job, data_folder, seed, threads):
     evaluations = []
     losses = []
 
+    # Conv nets classify 1000 images at a time (as the TF.js runner does): the activations of
+    # 10 000 would take GBs.
+    chunk = 1000 if job['keepImageShape'] else 10000
+
     def accuracy(x, t):
         correct = 0
-        for start in range(0, x.shape[0], 10000):
-            correct += int((net(x[start:start + 10000]).argmax(1) == t[start:start + 10000]).sum())
+        for start in range(0, x.shape[0], chunk):
+            correct += int((net(x[start:start + chunk]).argmax(1) == t[start:start + chunk]).sum())
         return correct / x.shape[0]
 
     def evaluate(limit):
