@@ -125,6 +125,28 @@ describe('convolution, pooling and Adam kernels on every backend', () => {
     });
   });
 
+  it('arrays outside the kernels\' memory (copied in and out) give the same bits as arrays inside', () => {
+    for (const backend of backends.slice(1)) {
+      const outside: Backend = { ...backend, float32: (length) => new Float32Array(length) };
+      CONV_CASES.forEach((c, n) => {
+        const inside = runConv(backend, c, 10 * n + 7);
+        const copied = runConv(outside, c, 10 * n + 7);
+        for (const key of ['out', 'dw', 'db', 'dx', 'dwOnly'] as const) assert.deepEqual(copied[key], inside[key], `${backend.label} ${key} case ${n}`);
+      });
+      const c = POOL_CASES[0]!;
+      const g = convGeometry({ channels: 1, height: c.height, width: c.width }, { height: c.size, width: c.size }, c.stride, c.pad);
+      const pool = (b: Backend) => {
+        const x = filled(b, c.planes * c.height * c.width, 60);
+        const out = b.float32(c.planes * g.outHeight * g.outWidth);
+        const dx = b.float32(x.length);
+        b.kernels.maxPoolForward(x, out, c.planes, g);
+        b.kernels.maxPoolBackward(x, out, dx, c.planes, g);
+        return [out, dx];
+      };
+      assert.deepEqual(pool(outside), pool(backend), `${backend.label} pooling`);
+    }
+  });
+
   it('maxPoolForward and maxPoolBackward give the portable kernel\'s bits, ties and odd sizes included', () => {
     POOL_CASES.forEach((c, n) => {
       const g = convGeometry({ channels: 1, height: c.height, width: c.width }, { height: c.size, width: c.size }, c.stride, c.pad);

@@ -101,7 +101,7 @@ export function createWasmKernels(
   };
 
   const settings = { minParallelFlops: DEFAULT_MIN_PARALLEL_FLOPS, adaptiveSplit: true };
-  const conv = createConvKernels({ wasm, heap, pool, scratch, js, at, settings });
+  const conv = createConvKernels({ wasm, heap, pool, scratch, js, settings });
 
   const backend: WasmKernels = {
     name: 'wasm',

@@ -28,10 +28,8 @@ export interface ConvContext {
   pool: GemmPool | undefined;
   /** The main thread's gemm scratch. */
   scratch: number;
-  /** For arrays outside the kernels' memory and float64. */
+  /** For float64 arrays (gradient checks). */
   js: Kernels;
-  /** Byte offset of a float32 array in the kernels' memory, or −1. */
-  at: (data: Data) => number;
   /** The backend's current settings. */
   settings: { minParallelFlops: number; adaptiveSplit: boolean };
 }
@@ -39,10 +37,11 @@ export interface ConvContext {
 export type ConvKernels = Pick<Kernels, 'convForward' | 'convBackward' | 'maxPoolForward' | 'maxPoolBackward'>;
 
 export function createConvKernels(context: ConvContext): ConvKernels {
-  const { wasm, heap, pool, scratch, js, at, settings } = context;
+  const { wasm, heap, pool, scratch, js, settings } = context;
   const desc = heap.alloc(CONV_DESC.length * 4);
   const cols = new Staging(heap);
   const partials = new Staging(heap);
+  const place = new Placement(heap);
   const convPolicy = new SplitPolicy();
   const poolPolicy = new SplitPolicy();
 
@@ -81,52 +80,110 @@ export function createConvKernels(context: ConvContext): ConvKernels {
 
   return {
     convForward(x, w, bias, out, shape) {
-      const px = at(x), pw = at(w), pb = at(bias), po = at(out);
-      if (px < 0 || pw < 0 || pb < 0 || po < 0) return js.convForward(x, w, bias, out, shape);
+      if (!allFloat32(x, w, bias, out)) return js.convForward(x, w, bias, out, shape);
       checkConv(shape, x, w, out);
       need('convForward: bias', bias, shape.filters);
+      const px = place.input(x, xLength(shape)), pw = place.input(w, wLength(shape)), pb = place.input(bias, shape.filters);
+      const po = place.output(out, outLength(shape));
       const blocks = describe(shape, { x: px, w: pw, bias: pb, out: po, dx: 0, dw: 0 }, false);
       run(convPolicy, convFlops(shape), settings.minParallelFlops, OP_CONV_FORWARD, [desc], blocks, (block) => wasm.convForwardBlock(desc, block, scratch));
+      place.finish();
     },
 
     convBackward(x, w, dout, dw, db, dx, shape) {
-      const px = at(x), pw = at(w), pd = at(dout), pdw = at(dw), pdb = at(db), pdx = dx ? at(dx) : 0;
-      if (px < 0 || pw < 0 || pd < 0 || pdw < 0 || pdb < 0 || pdx < 0) return js.convBackward(x, w, dout, dw, db, dx, shape);
+      if (!allFloat32(x, w, dout, dw, db) || (dx && !allFloat32(dx))) return js.convBackward(x, w, dout, dw, db, dx, shape);
       checkConv(shape, x, w, dout);
-      need('convBackward: dw', dw, w.length);
+      need('convBackward: dw', dw, wLength(shape));
       need('convBackward: db', db, shape.filters);
-      if (dx) need('convBackward: dx', dx, x.length);
+      if (dx) need('convBackward: dx', dx, xLength(shape));
+      const px = place.input(x, xLength(shape)), pw = place.input(w, wLength(shape)), pd = place.input(dout, outLength(shape));
+      const pdw = place.output(dw, wLength(shape)), pdb = place.output(db, shape.filters), pdx = dx ? place.output(dx, xLength(shape)) : 0;
       const blocks = describe(shape, { x: px, w: pw, bias: pdb, out: pd, dx: pdx, dw: pdw }, true);
       const work = convFlops(shape) * (dx ? 2 : 1);
       run(convPolicy, work, settings.minParallelFlops, OP_CONV_BACKWARD, [desc], blocks, (block) => wasm.convBackwardBlock(desc, block, scratch));
       wasm.convReduce(desc);
+      place.finish();
     },
 
     maxPoolForward(x, out, planes, g) {
-      const px = at(x), po = at(out);
-      if (px < 0 || po < 0 || g.filterHeight !== g.filterWidth) return js.maxPoolForward(x, out, planes, g);
+      if (!allFloat32(x, out) || g.filterHeight !== g.filterWidth) return js.maxPoolForward(x, out, planes, g);
       checkPool(x, out, planes, g);
+      const px = place.input(x, planes * g.height * g.width), po = place.output(out, planes * g.outHeight * g.outWidth);
       const sizes = [g.height, g.width, g.filterHeight, g.stride, g.pad, g.outHeight, g.outWidth];
       const blocks = Math.max(1, Math.min(planes, POOL_BLOCKS));
       run(poolPolicy, x.length * 4, MIN_PARALLEL_POOL_BYTES, OP_POOL_FORWARD, [px, po, planes, ...sizes], blocks, (block) => {
         const [start, end] = blockRange(block, blocks, planes, 1);
         wasm.maxPoolForward(px, po, start, end, g.height, g.width, g.filterHeight, g.stride, g.pad, g.outHeight, g.outWidth);
       });
+      place.finish();
     },
 
     maxPoolBackward(x, dout, dx, planes, g) {
-      const px = at(x), pd = at(dout), pdx = at(dx);
-      if (px < 0 || pd < 0 || pdx < 0 || g.filterHeight !== g.filterWidth) return js.maxPoolBackward(x, dout, dx, planes, g);
+      if (!allFloat32(x, dout, dx) || g.filterHeight !== g.filterWidth) return js.maxPoolBackward(x, dout, dx, planes, g);
       checkPool(x, dout, planes, g);
       need('maxPoolBackward: dx', dx, planes * g.height * g.width);
+      const px = place.input(x, planes * g.height * g.width), pd = place.input(dout, planes * g.outHeight * g.outWidth);
+      const pdx = place.output(dx, planes * g.height * g.width);
       const sizes = [g.height, g.width, g.filterHeight, g.stride, g.pad, g.outHeight, g.outWidth];
       const blocks = Math.max(1, Math.min(planes, POOL_BLOCKS));
       run(poolPolicy, x.length * 4, MIN_PARALLEL_POOL_BYTES, OP_POOL_BACKWARD, [px, pd, pdx, planes, ...sizes], blocks, (block) => {
         const [start, end] = blockRange(block, blocks, planes, 1);
         wasm.maxPoolBackward(px, pd, pdx, start, end, g.height, g.width, g.filterHeight, g.stride, g.pad, g.outHeight, g.outWidth);
       });
+      place.finish();
     },
   };
+}
+
+function allFloat32(...arrays: Data[]): boolean {
+  return arrays.every((a) => a instanceof Float32Array);
+}
+
+const xLength = (s: ConvShape): number => s.images * s.channels * s.height * s.width;
+const wLength = (s: ConvShape): number => s.filters * s.channels * s.filterHeight * s.filterWidth;
+const outLength = (s: ConvShape): number => s.images * s.filters * s.outHeight * s.outWidth;
+
+/**
+ * Where a kernel's float32 arrays are in the kernels' memory: in place when they live
+ * there, else copies in staging blocks (outputs copied back by finish()). Copies happen
+ * when memory is not shared (a page that is not cross-origin isolated): the copy is small
+ * next to a convolution.
+ */
+class Placement {
+  private readonly stages: Staging[] = [];
+  private used = 0;
+  private readonly outputs: { data: Float32Array; offset: number; length: number }[] = [];
+
+  constructor(private readonly heap: WasmHeap) {}
+
+  /** `data` is float32 (the callers check: allFloat32). */
+  input(data: Data, length: number): number {
+    const offset = this.heap.offsetOf(data);
+    if (offset >= 0) return offset;
+    const staged = this.stage(length);
+    this.heap.float32.set((data as Float32Array).subarray(0, length), staged / 4);
+    return staged;
+  }
+
+  output(data: Data, length: number): number {
+    const offset = this.heap.offsetOf(data);
+    if (offset >= 0) return offset;
+    const staged = this.stage(length);
+    this.outputs.push({ data: data as Float32Array, offset: staged, length });
+    return staged;
+  }
+
+  /** Copies staged outputs back; the staging blocks are free for the next kernel. */
+  finish(): void {
+    for (const { data, offset, length } of this.outputs) data.set(this.heap.float32.subarray(offset / 4, offset / 4 + length));
+    this.outputs.length = 0;
+    this.used = 0;
+  }
+
+  private stage(length: number): number {
+    const stage = (this.stages[this.used++] ??= new Staging(this.heap));
+    return stage.reserve(length * 4);
+  }
 }
 
 function checkConv(shape: ConvShape, x: Data, w: Data, out: Data): void {
