@@ -56,7 +56,7 @@ function parseOptions(argv: string[]): Options {
     .option('--only <ids>', 'run only systems whose id starts with one of these (numpy, tfjs-cpu, tfjs-wasm, scratchnet-js, scratchnet-wasm-2 …)', list)
     .option('--jobs <ids>', `training jobs (${JOBS.map((j) => j.id).join(', ')}, or none: the GEMM and inference tables only); a job whose layers are missing is reported as skipped`, list, JOBS.map((j) => j.id))
     .option('--threads <list>', 'thread counts for each scratchnet backend', (v) => list(v).map(positiveInt), [1, 2])
-    .option('--tfjs-cpu-iters <n>', 'cap the TF.js cpu backend (the slowest run, ~10 min in full) to n iterations; its wall time is then extrapolated and marked', positiveInt)
+    .option('--tfjs-cpu-iters <n>', 'cap the TF.js cpu backend (the slowest run, ~10 min in full) to n iterations in jobs without a cap of their own (the cnn job caps it at 10; --cap changes that); its wall time is then extrapolated and marked', positiveInt)
     .option('--cap <id=n>', 'run systems whose id starts with id for n iterations only, extrapolated and marked (repeatable; the cnn job caps tfjs-cpu=10 and scratchnet-js=300 by itself)', capEntry, {} as Record<string, number>)
     .option('--no-micro', 'skip the GEMM and inference tables')
     .option('--out <folder>', 'where the JSON and PNG go (default: bench/results)')
@@ -106,10 +106,14 @@ function microSystems(options: Options): SystemSpec[] {
   return systems.filter((s) => selected(options, s));
 }
 
-/** The iteration cap of a system on a job: --cap, then --tfjs-cpu-iters, then the job's own (or --quick's) default. */
+/**
+ * The iteration cap of a system on a job: --cap, then the job's own default, then
+ * --tfjs-cpu-iters, then --quick's. NOTE: the job's default before --tfjs-cpu-iters: 1000
+ * TF.js cpu iterations of the two-layer job take a minute, of the cnn job three hours.
+ */
 function capFor(id: string, job: TrainJob, options: Options): number | undefined {
   const pick = (caps: Readonly<Record<string, number>>) => Object.entries(caps).find(([prefix]) => id.startsWith(prefix))?.[1];
-  return pick(options.cap) ?? (id.startsWith('tfjs-cpu') ? options.tfjsCpuIters : undefined) ?? pick(job.defaultCaps ?? {}) ?? (options.quick && id.startsWith('tfjs-cpu') ? 100 : undefined);
+  return pick(options.cap) ?? pick(job.defaultCaps ?? {}) ?? (id.startsWith('tfjs-cpu') ? options.tfjsCpuIters : undefined) ?? (options.quick && id.startsWith('tfjs-cpu') ? 100 : undefined);
 }
 
 /** Why scratchnet cannot build this job's net yet (e.g. the CNN's layers are not on main), or undefined. */
