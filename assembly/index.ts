@@ -7,6 +7,9 @@ export { sparseAPays } from './gemm-sparse';
 export {
   addBias, axpy, countCorrect, gatherRows, relu, reluBackward, softmaxCrossEntropy, softmaxCrossEntropyBackward, sumRows,
 } from './elementwise';
+export { convBackwardBlock, convForwardBlock, convReduce } from './conv';
+export { maxPoolBackward, maxPoolForward } from './pool';
+export { adamUpdate } from './optim';
 
 /** First byte free for the JavaScript allocator (after this module's static data). */
 export function heapBase(): usize {

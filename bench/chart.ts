@@ -10,7 +10,10 @@ export interface ChartBar {
   readonly group: string;
 }
 
-const FAMILY = { scratchnet: 'scratchnet', tfjs: 'TensorFlow.js', numpy: 'NumPy' } as const;
+/** Above this ratio of the slowest to the fastest bar, the axis is logarithmic. */
+export const LOG_AXIS_RATIO = 20;
+
+const FAMILY = { scratchnet: 'scratchnet', tfjs: 'TensorFlow.js', numpy: 'NumPy', torch: 'PyTorch' } as const;
 
 /** Wall seconds per system of one job; extrapolated rows are labelled as such. */
 export function chartBars(job: JobResults): ChartBar[] {
@@ -36,7 +39,12 @@ export function wallTimeChart(report: BenchReport, job: JobResults) {
     `${report.date} · ${report.mode === 'quick' ? 'QUICK run, not the full job · ' : ''}${job.iterations} iterations, ${job.evaluations} evaluations · ${report.machine['cores']} cores, load average ${report.machine['loadAverageAtStart']} at start`,
     ...(scaled ? ['(extrapolated): a capped run, its wall time estimated from its per-iteration and per-image evaluation rates'] : []),
   ];
-  return barChart(chartBars(job), { title: 'Training wall time, lower is better', unit: 's', xTitle: 'wall time (s)', subtitle });
+  const bars = chartBars(job);
+  const values = bars.map((bar) => bar.value).filter((v) => v > 0);
+  // One system 100× slower than the rest would leave the others as slivers: a log axis then.
+  const log = values.length > 1 && Math.max(...values) / Math.min(...values) > LOG_AXIS_RATIO;
+  if (log) subtitle.push('logarithmic axis: each gridline step is a factor');
+  return barChart(bars, { title: 'Training wall time, lower is better', unit: 's', xTitle: `wall time (s${log ? ', log scale' : ''})`, subtitle, log });
 }
 
 /** The PNG of each job that has runs: `<base>.png` for the first, `<base>-<job id>.png` for the others. */

@@ -12,7 +12,8 @@ export type SystemSpec =
       readonly dense?: boolean;
     }
   | { readonly kind: 'tfjs'; readonly backend: 'cpu' | 'wasm'; readonly variant: TfjsVariant }
-  | { readonly kind: 'numpy'; /** OpenBLAS threads; unset = its default (all cores). */ readonly threads?: number };
+  | { readonly kind: 'numpy'; /** OpenBLAS threads; unset = its default (all cores). */ readonly threads?: number }
+  | { readonly kind: 'torch'; /** torch.set_num_threads */ readonly threads: number };
 
 /**
  * TF.js training styles: 'manual' = hand-written forward/backward with tf ops inside
@@ -84,6 +85,8 @@ export function systemLabel(system: SystemSpec): string {
       return `TF.js ${system.backend} (${system.variant})`;
     case 'numpy':
       return system.threads === undefined ? 'NumPy (book design)' : `NumPy ×${system.threads}${system.threads === 1 ? ' (book design, 1 BLAS thread)' : ''}`;
+    case 'torch':
+      return `PyTorch ×${system.threads}`;
   }
 }
 
@@ -96,5 +99,7 @@ export function systemId(system: SystemSpec): string {
       return `tfjs-${system.backend}-${system.variant}`;
     case 'numpy':
       return system.threads === undefined ? 'numpy' : `numpy-${system.threads}`;
+    case 'torch':
+      return `torch-${system.threads}`;
   }
 }

@@ -1,5 +1,6 @@
-// `npm run bench`: the reference job side by side in scratchnet (each backend, 1 and 2
-// threads), TensorFlow.js (cpu and wasm backends) and the book's NumPy program, each in
+// `npm run bench`: the reference job and the cnn job side by side in scratchnet (each
+// backend, 1 and 2 threads), PyTorch, TensorFlow.js (cpu and wasm backends) and, for the
+// reference job, the book's NumPy program, each in
 // its own process; then GEMM GFLOP/s and inference speed. Prints the tables and saves
 // bench/results/<date>.json (and a bar chart PNG when src/report is there).
 
@@ -16,7 +17,7 @@ const MNIST_TRAIN = 60000;
 const MNIST_TEST = 10000;
 import { systemId, systemLabel, type MicroOutcome, type SystemSpec, type TrainOutcome } from './protocol.js';
 import { derive, isoDate, resultPath, writeReport, type BenchReport, type JobResults, type MicroRow } from './results.js';
-import { numpyAvailable, runInChild } from './spawn.js';
+import { numpyAvailable, runInChild, torchAvailable } from './spawn.js';
 import { formatReport } from './tables.js';
 
 interface Options {
@@ -50,12 +51,12 @@ const capEntry = (value: string, previous: Record<string, number>): Record<strin
 
 function parseOptions(argv: string[]): Options {
   const program = new Command('npm run bench --')
-    .description('scratchnet vs TensorFlow.js vs NumPy on the reference job (784-50-10, 10 000 iterations), plus GEMM and inference tables')
+    .description('scratchnet vs PyTorch vs TensorFlow.js vs NumPy on the reference job (784-50-10, 10 000 iterations) and the cnn job, plus GEMM and inference tables')
     .option('--quick', 'short run: the two-layer job for 1000 iterations (2 scheduled evaluations + final), TF.js cpu capped at 100, smaller micro-benchmarks', false)
     .option('--only <ids>', 'run only systems whose id starts with one of these (numpy, tfjs-cpu, tfjs-wasm, scratchnet-js, scratchnet-wasm-2 …)', list)
     .option('--jobs <ids>', `training jobs (${JOBS.map((j) => j.id).join(', ')}, or none: the GEMM and inference tables only); a job whose layers are missing is reported as skipped`, list, JOBS.map((j) => j.id))
     .option('--threads <list>', 'thread counts for each scratchnet backend', (v) => list(v).map(positiveInt), [1, 2])
-    .option('--tfjs-cpu-iters <n>', 'cap the TF.js cpu backend (the slowest run, ~10 min in full) to n iterations; its wall time is then extrapolated and marked', positiveInt)
+    .option('--tfjs-cpu-iters <n>', 'cap the TF.js cpu backend (the slowest run, ~10 min in full) to n iterations in jobs without a cap of their own (the cnn job caps it at 10; --cap changes that); its wall time is then extrapolated and marked', positiveInt)
     .option('--cap <id=n>', 'run systems whose id starts with id for n iterations only, extrapolated and marked (repeatable; the cnn job caps tfjs-cpu=10 and scratchnet-js=300 by itself)', capEntry, {} as Record<string, number>)
     .option('--no-micro', 'skip the GEMM and inference tables')
     .option('--out <folder>', 'where the JSON and PNG go (default: bench/results)')
@@ -77,6 +78,8 @@ function trainSystems(job: TrainJob, options: Options): SystemSpec[] {
     // NumPy as it comes (OpenBLAS on every core) and on one BLAS thread: on a busy machine the spinning BLAS threads cost it dearly
     systems.push({ kind: 'numpy' }, { kind: 'numpy', threads: 1 }, { kind: 'tfjs', backend: 'cpu', variant: 'manual' }, { kind: 'tfjs', backend: 'wasm', variant: 'manual' });
   }
+  // PyTorch on every core: the framework a user would pick instead.
+  systems.push({ kind: 'torch', threads: Math.max(...options.threads) });
   // NOTE: TF.js's wasm backend has no Conv2DBackpropFilter kernel, so a conv net trains on its cpu backend only.
   systems.push({ kind: 'tfjs', backend: job.keepImageShape ? 'cpu' : 'wasm', variant: 'autodiff' });
   // The dense-only rows matter where the inputs are images (mostly zeros): the two-layer net's first layer.
@@ -105,10 +108,14 @@ function microSystems(options: Options): SystemSpec[] {
   return systems.filter((s) => selected(options, s));
 }
 
-/** The iteration cap of a system on a job: --cap, then --tfjs-cpu-iters, then the job's own (or --quick's) default. */
+/**
+ * The iteration cap of a system on a job: --cap, then the job's own default, then
+ * --tfjs-cpu-iters, then --quick's. NOTE: the job's default before --tfjs-cpu-iters: 1000
+ * TF.js cpu iterations of the two-layer job take a minute, of the cnn job three hours.
+ */
 function capFor(id: string, job: TrainJob, options: Options): number | undefined {
   const pick = (caps: Readonly<Record<string, number>>) => Object.entries(caps).find(([prefix]) => id.startsWith(prefix))?.[1];
-  return pick(options.cap) ?? (id.startsWith('tfjs-cpu') ? options.tfjsCpuIters : undefined) ?? pick(job.defaultCaps ?? {}) ?? (options.quick && id.startsWith('tfjs-cpu') ? 100 : undefined);
+  return pick(options.cap) ?? pick(job.defaultCaps ?? {}) ?? (id.startsWith('tfjs-cpu') ? options.tfjsCpuIters : undefined) ?? (options.quick && id.startsWith('tfjs-cpu') ? 100 : undefined);
 }
 
 /** Why scratchnet cannot build this job's net yet (e.g. the CNN's layers are not on main), or undefined. */
@@ -121,7 +128,9 @@ function missingLayers(job: TrainJob): string | undefined {
   }
 }
 
-async function runJob(job: TrainJob, options: Options, python: { ok: boolean; reason?: string }): Promise<JobResults> {
+type Availability = { ok: boolean; reason?: string };
+
+async function runJob(job: TrainJob, options: Options, python: Availability, torch: Availability): Promise<JobResults> {
   const results: JobResults = {
     id: job.id,
     title: job.title,
@@ -142,6 +151,10 @@ async function runJob(job: TrainJob, options: Options, python: { ok: boolean; re
       results.rows.push({ id, label, system, status: 'skipped', note: python.reason });
       continue;
     }
+    if (system.kind === 'torch' && !torch.ok) {
+      results.rows.push({ id, label, system, status: 'skipped', note: torch.reason });
+      continue;
+    }
     let runJob = job;
     const cap = capFor(id, job, options);
     // a capped run evaluates once, at its end: enough for the per-image evaluation rate
@@ -160,7 +173,7 @@ async function runJob(job: TrainJob, options: Options, python: { ok: boolean; re
   return results;
 }
 
-async function runMicro(options: Options, python: { ok: boolean; reason?: string }): Promise<MicroRow[]> {
+async function runMicro(options: Options, python: Availability): Promise<MicroRow[]> {
   const rows: MicroRow[] = [];
   const shapes = options.quick ? GEMM_SHAPES.filter((s) => s.m * s.k * s.n < 1e9) : GEMM_SHAPES;
   for (const system of microSystems(options)) {
@@ -202,6 +215,7 @@ async function main(): Promise<void> {
   }
   const started = new Date();
   const python = numpyAvailable(options.python);
+  const torch = torchAvailable();
   const report: BenchReport = {
     date: isoDate(started),
     mode: options.quick ? 'quick' : 'full',
@@ -223,10 +237,11 @@ async function main(): Promise<void> {
     micro: [],
   };
   if (!python.ok) report.notes.push(`NumPy rows skipped: ${python.reason}`);
+  if (!torch.ok) report.notes.push(`PyTorch rows skipped: ${torch.reason}`);
 
   const jobIds = options.jobsGiven ? options.jobs : options.quick ? ['two-layer'] : options.jobs;
   for (const job of JOBS.filter((j) => jobIds.includes(j.id))) {
-    const results = await runJob(options.quick ? quickJob(job) : job, options, python);
+    const results = await runJob(options.quick ? quickJob(job) : job, options, python, torch);
     report.jobs.push(results);
   }
   if (options.micro) {

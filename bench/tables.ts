@@ -31,15 +31,19 @@ export function formatJobTable(job: JobResults): string {
   if (job.rows.length > 0 && job.rows.every((r) => r.status === 'skipped') && notes.size === 1) {
     return `${heading}\n\nskipped (${job.rows.map((r) => r.label).join(', ')}): ${job.rows[0]!.note ?? ''}`;
   }
-  // the fastest full NumPy run is the yardstick (the harder comparison when several ran)
-  const numpyWalls = job.rows
-    .filter((r) => r.system.kind === 'numpy' && r.status === 'ok' && r.outcome && r.derived?.extrapolatedWallSeconds === undefined)
-    .map((r) => r.outcome!.wallSeconds);
-  const referenceWall = numpyWalls.length > 0 ? Math.min(...numpyWalls) : undefined;
+  // the fastest full run of NumPy (and of PyTorch) is the yardstick (the harder comparison when several ran)
+  const fastest = (kind: 'numpy' | 'torch'): number | undefined => {
+    const walls = job.rows
+      .filter((r) => r.system.kind === kind && r.status === 'ok' && r.outcome && r.derived?.extrapolatedWallSeconds === undefined)
+      .map((r) => r.outcome!.wallSeconds);
+    return walls.length > 0 ? Math.min(...walls) : undefined;
+  };
+  const referenceWall = fastest('numpy');
+  const torchWall = fastest('torch');
   const footnotes: string[] = [];
   const rows = job.rows.map((row) => {
     const { outcome, derived } = row;
-    if (row.status !== 'ok' || !outcome || !derived) return [row.label, '–', '–', '–', '–', '–', '–', `${row.status}: ${row.note ?? ''}`];
+    if (row.status !== 'ok' || !outcome || !derived) return [row.label, '–', '–', '–', '–', '–', '–', '–', `${row.status}: ${row.note ?? ''}`];
     const scaled = derived.extrapolatedWallSeconds !== undefined;
     const wall = scaled ? derived.extrapolatedWallSeconds! : outcome.wallSeconds;
     let note = row.note ?? '';
@@ -58,13 +62,14 @@ export function formatJobTable(job: JobResults): string {
       scaled ? `(${fixed(outcome.finalTestAccuracy, 4)})` : fixed(outcome.finalTestAccuracy, 4),
       fixed(outcome.peakRssMB, 0),
       referenceWall ? `${fixed(referenceWall / wall, 2)}×` : '–',
+      torchWall ? `${fixed(torchWall / wall, 2)}×` : '–',
       note,
     ];
   });
   const table = formatTable(
-    ['system', 'wall s', 'ms/iter', 's/eval', 'test acc', 'peak RSS MB', 'vs best NumPy', 'note'],
+    ['system', 'wall s', 'ms/iter', 's/eval', 'test acc', 'peak RSS MB', 'vs best NumPy', 'vs PyTorch', 'note'],
     rows,
-    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
   );
   return [heading, '', table, ...(footnotes.length ? ['', ...footnotes] : [])].join('\n');
 }

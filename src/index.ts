@@ -18,7 +18,7 @@ export { Convolution, type ConvolutionOptions } from './layers/convolution.js';
 export { Pooling, type PoolingOptions } from './layers/pooling.js';
 export { BatchNorm } from './layers/batch-norm.js';
 export { Dropout } from './layers/dropout.js';
-export { im2col, col2im, convGeometry, type ConvGeometry } from './layers/im2col.js';
+export { im2col, col2im, convGeometry, type ConvGeometry } from './tensor/kernels/im2col.js';
 
 export { LayerNet, paramIndexes } from './nets/layer-net.js';
 export { TwoLayerNet, type TwoLayerNetOptions } from './nets/two-layer-net.js';

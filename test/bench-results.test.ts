@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chartBars, writeBarCharts } from '../bench/chart.js';
+import { chartBars, wallTimeChart, writeBarCharts } from '../bench/chart.js';
 import { readPngSize } from '../src/report/index.js';
 import { evaluatedImages, evaluationCount } from '../bench/job.js';
 import type { TrainOutcome } from '../bench/protocol.js';
@@ -129,6 +129,15 @@ test('chartBars: one bar per successful run of a job, extrapolated ones labelled
       ['scratchnet js ×1', 2, 'scratchnet'],
     ],
   );
+});
+
+test('wallTimeChart: a log axis when the slowest bar is over 20× the fastest, linear otherwise', () => {
+  const report = fakeReport();
+  const job = report.jobs[0]!;
+  const xScale = (j: typeof job) => (wallTimeChart(report, j) as unknown as { encoding: { x: { scale?: { type: string } } } }).encoding.x.scale?.type;
+  assert.equal(xScale(job), undefined, 'NumPy 4 s, TF.js 16 s, scratchnet 2 s: 8×');
+  const slow = { ...job, rows: job.rows.map((r) => (r.outcome && r.id.startsWith('numpy') ? { ...r, outcome: { ...r.outcome, wallSeconds: 400 } } : r)) };
+  assert.equal(xScale(slow), 'log', '400 s against 2 s');
 });
 
 test('writeReport: dated file name, valid JSON round trip, no temporary file left', () => {

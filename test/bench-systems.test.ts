@@ -10,7 +10,7 @@ import { twoLayerSpec } from '../src/nets/spec.js';
 import { closeBackends } from '../src/tensor/kernels/select.js';
 import { evaluatedImages, type TrainJob } from '../bench/job.js';
 import type { MicroOutcome, SystemSpec, TrainOutcome } from '../bench/protocol.js';
-import { runInChild } from '../bench/spawn.js';
+import { runInChild, torchAvailable } from '../bench/spawn.js';
 import { trainScratchnet } from '../bench/systems/scratchnet.js';
 import { trainTfjs } from '../bench/systems/tfjs.js';
 import { tempFolder, writeSyntheticMnist } from './helpers/mnist-fixture.js';
@@ -63,6 +63,22 @@ describe('bench systems on synthetic IDX files', () => {
     );
     assert.deepEqual(micro.gemm.map((g) => g.shape), ['3·5·4 Aᵀ', '2·6·3, A = images']);
     assert.ok(micro.gemm.every((g) => g.gflops > 0) && micro.inference!.batchImagesPerSecond > 0 && micro.inference!.singleImageMicroseconds > 0);
+  });
+
+  it('PyTorch trains the two-layer job and a conv net, 3 iterations each', { skip: !torchAvailable().ok && 'no python3 with torch' }, async () => {
+    const outcome = await runInChild<TrainOutcome>({ mode: 'train', system: { kind: 'torch', threads: 1 }, job, seed: 3 }, { dataFolder: folder });
+    assertSaneOutcome(outcome);
+    assert.equal(outcome.evaluationLog?.map((e) => e.iteration).join(','), '0,2');
+    const conv: TrainJob = {
+      ...job,
+      spec: { kind: 'cnn', inputShape: [1, 5, 5], layers: [{ type: 'conv', filters: 3, size: 3, pad: 1 }, { type: 'relu' }, { type: 'maxpool', size: 2 }, { type: 'affine', units: 4 }] },
+      init: 'he',
+      optimizer: 'adam',
+      lr: 0.002,
+      sampling: 'shuffle',
+      keepImageShape: true,
+    };
+    assertSaneOutcome(await runInChild<TrainOutcome>({ mode: 'train', system: { kind: 'torch', threads: 1 }, job: conv, seed: 3 }, { dataFolder: folder }));
   });
 
   it('the NumPy program fails with its error in the rejection when the data folder is wrong', { skip: numpySkip() }, async () => {

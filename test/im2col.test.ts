@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { col2im, convGeometry, im2col, type ConvGeometry } from '../src/layers/im2col.js';
+import { col2im, convGeometry, im2col, type ConvGeometry } from '../src/tensor/kernels/im2col.js';
 import { Rng } from '../src/tensor/rng.js';
 
 /** The convolution written as its definition: four nested sums, zero outside the image. */

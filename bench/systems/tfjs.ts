@@ -35,10 +35,24 @@ interface TfNet {
   forward(x: tf.Tensor, training?: boolean): tf.Tensor2D;
 }
 
-/** Input shape as TF.js wants it: flat stays flat; C×H×W becomes H×W×C (TF.js convolutions are NHWC). */
+/** Input shape inside the TF.js net: flat stays flat; C×H×W becomes H×W×C (TF.js convolutions are NHWC). */
 function tfInputShape(spec: ModelSpec): number[] {
   const shape = spec.inputShape;
   return shape.length === 3 ? [shape[1]!, shape[2]!, shape[0]!] : [...shape];
+}
+
+/** A batch tensor as the dataset stores it: N×C×H×W for images (the net's first step makes it NHWC), else flat. */
+function batchTensor(pixels: Float32Array, rows: number, spec: ModelSpec): tf.Tensor {
+  return tf.tensor(pixels, [rows, ...spec.inputShape]);
+}
+
+/**
+ * NCHW → NHWC. With one channel both layouts hold the same bytes, so a reshape does;
+ * otherwise the channels move last.
+ */
+function toNhwc(x: tf.Tensor): tf.Tensor {
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  return c === 1 ? x.reshape([n, h, w, 1]) : tf.transpose(x, [0, 2, 3, 1]);
 }
 
 function randomVariable(rng: Rng, shape: number[], std: number): tf.Variable {
@@ -60,6 +74,8 @@ export function buildTfNet(spec: ModelSpec, rng: Rng, init: Init): TfNet {
   const variables: tf.Variable[] = [];
   const steps: ((x: tf.Tensor, training: boolean) => tf.Tensor)[] = [];
   let shape = tfInputShape(spec);
+  // NOTE: batches come as the dataset stores them, N×C×H×W; TF.js convolutions read NHWC.
+  if (spec.inputShape.length === 3) steps.push((x) => toNhwc(x));
   for (const layer of spec.layers) {
     switch (layer.type) {
       case 'affine': {
@@ -130,7 +146,7 @@ function evaluator(set: Dataset, spec: ModelSpec, net: TfNet): (limit?: number) 
   const pixels = set.images.data as Float32Array;
   const width = set.images.cols;
   const isConv = spec.inputShape.length > 1;
-  const whole = isConv ? undefined : tf.tensor(pixels, [rows, ...tfInputShape(spec)]);
+  const whole = isConv ? undefined : batchTensor(pixels, rows, spec);
   const labels = tf.tensor1d(Int32Array.from(set.labels), 'int32');
   return (limit = rows) => {
     const count = Math.min(limit, rows);
@@ -139,7 +155,7 @@ function evaluator(set: Dataset, spec: ModelSpec, net: TfNet): (limit?: number) 
     for (let start = 0; start < count; start += chunkRows) {
       const size = Math.min(chunkRows, count - start);
       correct += tf.tidy(() => {
-        const x = whole && size === rows ? whole : tf.tensor(pixels.subarray(start * width, (start + size) * width), [size, ...tfInputShape(spec)]);
+        const x = whole && size === rows ? whole : batchTensor(pixels.subarray(start * width, (start + size) * width), size, spec);
         const t = size === rows ? labels : tf.slice(labels, start, size);
         return tf.sum(tf.cast(tf.equal(tf.argMax(net.forward(x), 1), t), 'int32')).dataSync()[0]!;
       });
@@ -162,7 +178,6 @@ function batchMaker(set: Dataset, spec: ModelSpec, batchSize: number, sampling: 
   const classes = affines[affines.length - 1]!['units'] as number;
   const x = new Float32Array(batchSize * width);
   const y = new Float32Array(batchSize * classes);
-  const shape = [batchSize, ...tfInputShape(spec)];
   const order = sampling === 'shuffle' ? Int32Array.from({ length: rows }, (_, i) => i) : undefined;
   let cursor = rows;
   const nextIndex = (): number => {
@@ -180,7 +195,7 @@ function batchMaker(set: Dataset, spec: ModelSpec, batchSize: number, sampling: 
       x.set(pixels.subarray(index * width, (index + 1) * width), b * width);
       y[b * classes + set.labels[index]!] = 1;
     }
-    return { x: tf.tensor(x, shape), y: tf.tensor2d(y, [batchSize, classes]) };
+    return { x: batchTensor(x, batchSize, spec), y: tf.tensor2d(y, [batchSize, classes]) };
   };
 }
 

@@ -4,6 +4,7 @@
 // lr_t folds the bias correction of m and v (both start at zero) into the step size.
 
 import type { Param } from '../layers/layer.js';
+import { kernels } from '../tensor/kernels/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { EPSILON } from './adagrad.js';
 import { scalarState, scalarTensor, SlotOptimizer } from './optimizer.js';
@@ -26,17 +27,9 @@ export class Adam extends SlotOptimizer {
     const { beta1, beta2 } = this;
     const t = ++this.step;
     const lrT = (this.lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+    const k = kernels();
     for (const p of params) {
-      const w = p.value.data;
-      const g = p.grad.data;
-      const m = this.slots.get('m', p).data;
-      const v = this.slots.get('v', p).data;
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i]!;
-        m[i] += (1 - beta1) * (gi - m[i]!);
-        v[i] += (1 - beta2) * (gi * gi - v[i]!);
-        w[i] -= (lrT * m[i]!) / (Math.sqrt(v[i]!) + EPSILON);
-      }
+      k.adamUpdate(p.value.data, p.grad.data, this.slots.get('m', p).data, this.slots.get('v', p).data, beta1, beta2, lrT, EPSILON);
     }
   }
 

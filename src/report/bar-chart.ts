@@ -17,6 +17,8 @@ export interface BarChartOptions {
   /** Title of the value axis; default: the unit. */
   xTitle?: string;
   subtitle?: string | string[];
+  /** A logarithmic value axis: bars 100× apart both stay readable. */
+  log?: boolean;
 }
 
 /** 3 significant digits, but never rounding away integer digits: 0.0123, 1.23, 12.3, 123, 1234. */
@@ -44,7 +46,14 @@ export function barChart(rows: readonly BarRow[], options: BarChartOptions): Top
     label: `${formatValue(r.value)} ${options.unit}`.trim(),
   }));
   const y = { field: 'name', type: 'nominal' as const, title: null, sort: names };
-  const x = { field: 'value', type: 'quantitative' as const, title: options.xTitle ?? options.unit };
+  // NOTE: a log axis has no zero for bars to start from: they start at the power of ten below the smallest value.
+  const logStart = options.log ? 10 ** Math.floor(Math.log10(Math.min(...rows.map((r) => r.value).filter((v) => v > 0), 1))) : 0;
+  const x = {
+    field: 'value',
+    type: 'quantitative' as const,
+    title: options.xTitle ?? options.unit,
+    ...(options.log ? { scale: { type: 'log' as const, domainMin: logStart } } : {}),
+  };
   const groups = [...new Set(rows.map((r) => r.group ?? ''))];
   const subtitle = options.subtitle;
 
@@ -59,7 +68,9 @@ export function barChart(rows: readonly BarRow[], options: BarChartOptions): Top
     layer: [
       {
         mark: { type: 'bar', cornerRadiusEnd: 2, height: { band: 0.75 } },
-        encoding: grouped
+        encoding: {
+          ...(options.log ? { x2: { datum: logStart } } : {}),
+          ...(grouped
           ? {
               color: {
                 field: 'group',
@@ -69,7 +80,8 @@ export function barChart(rows: readonly BarRow[], options: BarChartOptions): Top
                 legend: { orient: 'bottom', direction: 'horizontal' },
               },
             }
-          : { color: { value: STRONG_BLUE } },
+          : { color: { value: STRONG_BLUE } }),
+        },
       },
       {
         mark: { type: 'text', align: 'left', baseline: 'middle', dx: 4, fontSize: 11 },

@@ -5,6 +5,7 @@
 
 import { argmaxRow, softmaxRow } from '../rows.js';
 import type { Data } from '../tensor.js';
+import { convBackwardJs, convForwardJs, maxPoolBackwardJs, maxPoolForwardJs } from './js-conv.js';
 import { gemmSparseA, sparseAPays } from './js-sparse.js';
 import type { GemmOptions, Kernels, LabelIndices } from './kernels.js';
 
@@ -142,6 +143,20 @@ export function createJsKernels(): Kernels {
       for (let b = 0; b < rows.length; b++) {
         const row = rows[b]!;
         dst.set(src.subarray(row * width, (row + 1) * width), b * width);
+      }
+    },
+
+    convForward: convForwardJs,
+    convBackward: convBackwardJs,
+    maxPoolForward: maxPoolForwardJs,
+    maxPoolBackward: maxPoolBackwardJs,
+
+    adamUpdate(w, g, m, v, beta1, beta2, lrT, epsilon) {
+      for (let i = 0; i < w.length; i++) {
+        const gi = g[i]!;
+        m[i] += (1 - beta1) * (gi - m[i]!);
+        v[i] += (1 - beta2) * (gi * gi - v[i]!);
+        w[i] -= (lrT * m[i]!) / (Math.sqrt(v[i]!) + epsilon);
       }
     },
   };

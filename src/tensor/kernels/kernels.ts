@@ -4,6 +4,7 @@
 // float64 arrays (a float32-only backend hands float64 calls to the portable one).
 
 import type { Data } from '../tensor.js';
+import type { ConvGeometry } from './im2col.js';
 import { createJsKernels } from './js.js';
 
 /** Class indices, one per row. */
@@ -17,6 +18,12 @@ export interface GemmOptions {
   alpha?: number;
   /** 0 overwrites C (its old contents are ignored, NaN included). */
   beta?: number;
+}
+
+/** A convolution's sizes: `images` inputs of C×H×W, `filters` filters of C×FH×FW, stride, pad, output OH×OW. */
+export interface ConvShape extends ConvGeometry {
+  readonly images: number;
+  readonly filters: number;
 }
 
 export interface Kernels {
@@ -66,6 +73,33 @@ export interface Kernels {
 
   /** dst[b, :] = src[rows[b], :] for every b (rows of `width` values): a minibatch out of a dataset. */
   gatherRows(src: Data, rows: Int32Array, dst: Data, width: number): void;
+
+  /**
+   * out[n, f, oy, ox] = Σ_{c,fy,fx} w[f, c, fy, fx] · x[n, c, oy·S + fy − P, ox·S + fx − P] + bias[f]
+   * (x: N×C×H×W, w: FN×C×FH×FW, out: N×FN×OH×OW; zero padding).
+   */
+  convForward(x: Data, w: Data, bias: Data, out: Data, shape: ConvShape): void;
+
+  /**
+   * Given dout = ∂L/∂out of convForward:  dw = ∂L/∂w,  db[f] = Σ_{n,p} dout[n, f, p],  and,
+   * when dx is given, dx = ∂L/∂x (col2im of wᵀ · dout). Overwrites dw, db and dx.
+   */
+  convBackward(x: Data, w: Data, dout: Data, dw: Data, db: Data, dx: Data | undefined, shape: ConvShape): void;
+
+  /**
+   * out[plane, oy, ox] = max over the window (filterHeight × filterWidth at oy·S − P, ox·S − P)
+   * of x[plane], padding cells skipped; planes = N·C.
+   */
+  maxPoolForward(x: Data, out: Data, planes: number, g: ConvGeometry): void;
+
+  /** dx = 0, then dx[first maximum of window o] += dout[o] (found again from x). */
+  maxPoolBackward(x: Data, dout: Data, dx: Data, planes: number, g: ConvGeometry): void;
+
+  /**
+   * Adam's step on one parameter (lrT = lr·√(1 − β2^t) / (1 − β1^t)):
+   *   m += (1 − β1)·(g − m)    v += (1 − β2)·(g² − v)    w −= lrT · m / (√v + ε)
+   */
+  adamUpdate(w: Data, g: Data, m: Data, v: Data, beta1: number, beta2: number, lrT: number, epsilon: number): void;
 }
 
 let active: Kernels | undefined;

@@ -12,7 +12,9 @@ import { MAX_BLOCKS } from './control.js';
 import type { KernelExports } from './exports.js';
 import type { WasmHeap } from './heap.js';
 import type { GemmArgs, GemmPool, Split } from './pool.js';
+import { createConvKernels } from './conv-ops.js';
 import { SplitPolicy } from './split-policy.js';
+import { need, Staging } from './staging.js';
 
 export type WasmVariant = 'relaxed-simd' | 'simd';
 
@@ -98,6 +100,9 @@ export function createWasmKernels(
     if (mayShare) policy.record(flops, share, (performance.now() - start) / 1000);
   };
 
+  const settings = { minParallelFlops: DEFAULT_MIN_PARALLEL_FLOPS, adaptiveSplit: true };
+  const conv = createConvKernels({ wasm, heap, pool, scratch, js, settings });
+
   const backend: WasmKernels = {
     name: 'wasm',
     variant,
@@ -105,9 +110,19 @@ export function createWasmKernels(
     description: `wasm ${variant}, ${threads} thread${threads === 1 ? '' : 's'}`,
     heap,
     float32Array: heap.shared ? (length) => heap.float32Array(length) : undefined,
-    minParallelFlops: DEFAULT_MIN_PARALLEL_FLOPS,
+    get minParallelFlops() {
+      return settings.minParallelFlops;
+    },
+    set minParallelFlops(flops: number) {
+      settings.minParallelFlops = flops;
+    },
     minParallelGatherBytes: DEFAULT_MIN_PARALLEL_GATHER_BYTES,
-    adaptiveSplit: true,
+    get adaptiveSplit() {
+      return settings.adaptiveSplit;
+    },
+    set adaptiveSplit(adaptive: boolean) {
+      settings.adaptiveSplit = adaptive;
+    },
     sparseInputs: true,
     sparseMaxDensity: SPARSE_MAX_DENSITY,
 
@@ -225,6 +240,17 @@ export function createWasmKernels(
       if (mayShare) gatherPolicy.record(bytes, share, (performance.now() - start) / 1000);
     },
 
+    ...conv,
+
+    adamUpdate(w, g, m, v, beta1, beta2, lrT, epsilon) {
+      const pw = at(w), pg = at(g), pm = at(m), pv = at(v);
+      if (pw < 0 || pg < 0 || pm < 0 || pv < 0) return js.adamUpdate(w, g, m, v, beta1, beta2, lrT, epsilon);
+      need('adamUpdate: g', g, w.length);
+      need('adamUpdate: m', m, w.length);
+      need('adamUpdate: v', v, w.length);
+      wasm.adamUpdate(pw, pg, pm, pv, w.length, beta1, beta2, lrT, epsilon);
+    },
+
     async close() {
       await pool?.close();
     },
@@ -243,25 +269,4 @@ export function splitGemm(m: number, n: number, parts: number): Split {
   const tile = columns ? 8 : 4;
   const tiles = Math.ceil((columns ? n : m) / tile);
   return { columns, tile, blocks: Math.max(1, Math.min(parts, tiles, MAX_BLOCKS)) };
-}
-
-/** A reusable block of memory for copies, grown when a larger one is needed. */
-class Staging {
-  private start = -1;
-  private bytes = 0;
-
-  constructor(private readonly heap: WasmHeap) {}
-
-  reserve(bytes: number): number {
-    if (bytes > this.bytes) {
-      if (this.start >= 0) this.heap.release(this.start);
-      this.start = this.heap.alloc(bytes);
-      this.bytes = bytes;
-    }
-    return this.start;
-  }
-}
-
-function need(what: string, data: ArrayLike<number>, length: number): void {
-  if (data.length < length) throw new Error(`${what} holds ${data.length} values, needs ${length}`);
 }

@@ -1,5 +1,5 @@
 // The mailbox the main thread and the workers share: 48 int32 in shared memory. The main
-// thread writes a task (a product, or a minibatch gather) and how it is cut into blocks, then bumps
+// thread writes a task (a product, a minibatch gather, a convolution or pooling) and how it is cut into blocks, then bumps
 // SEQ and notifies. Every thread (main included) then claims blocks from NEXT until none
 // is left, and counts each finished one in DONE; the main thread returns when DONE =
 // blocks. A worker that wakes late finds nothing to claim: one that is not scheduled at
@@ -13,7 +13,9 @@ export const SEQ = 0;
 export const OP = 1;
 /**
  * gemm: a, b, c, m, n, k, transA, transB, alpha (f32 bits), beta (f32 bits), sparse;
- * gather: src, rows, dst, count, rowBytes.
+ * gather: src, rows, dst, count, rowBytes;
+ * conv forward/backward: the descriptor's offset (assembly/conv.ts);
+ * max pool: x, out (forward) or dout and dx (backward), planes, H, W, K, S, P, OH, OW.
  */
 export const ARGS = 2;
 /** 1: blocks are column ranges, 0: row ranges. */
@@ -29,6 +31,10 @@ export const FAILED = 33;
 export const OP_GEMM = 0;
 export const OP_GATHER = 1;
 export const OP_EXIT = 2;
+export const OP_CONV_FORWARD = 3;
+export const OP_CONV_BACKWARD = 4;
+export const OP_POOL_FORWARD = 5;
+export const OP_POOL_BACKWARD = 6;
 
 export const BLOCK_BITS = 10;
 export const MAX_BLOCKS = 1 << BLOCK_BITS;

@@ -21,7 +21,20 @@ export interface KernelExports {
   axpy(alpha: number, x: number, y: number, length: number): void;
   countCorrect(scores: number, labels: number, labelBytes: number, rows: number, cols: number): number;
   gatherRows(src: number, rows: number, dst: number, count: number, rowBytes: number): void;
+  /** Images of block `block` (desc: see assembly/conv.ts and CONV_DESC below). */
+  convForwardBlock(desc: number, block: number, scratch: number): void;
+  convBackwardBlock(desc: number, block: number, scratch: number): void;
+  convReduce(desc: number): void;
+  maxPoolForward(x: number, out: number, plane0: number, plane1: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number): void;
+  maxPoolBackward(x: number, dout: number, dx: number, plane0: number, plane1: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number): void;
+  adamUpdate(w: number, g: number, m: number, v: number, length: number, beta1: number, beta2: number, lrT: number, epsilon: number): void;
 }
+
+/** The int32 fields of a convolution descriptor, in assembly/conv.ts's order. */
+export const CONV_DESC = [
+  'x', 'w', 'bias', 'out', 'dx', 'dw', 'partials', 'cols', 'images', 'channels', 'height', 'width', 'filters',
+  'filterHeight', 'filterWidth', 'stride', 'pad', 'outHeight', 'outWidth', 'blocks',
+] as const;
 
 export async function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<KernelExports> {
   const instance = await WebAssembly.instantiate(module, { env: { memory } });

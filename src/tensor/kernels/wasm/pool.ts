@@ -1,5 +1,5 @@
-// Worker threads that share the kernels' memory and take blocks of a large GEMM or of a
-// minibatch gather (see control.ts for the protocol); the main thread works on the blocks
+// Worker threads that share the kernels' memory and take blocks of a large GEMM, of a
+// minibatch gather, of a convolution or a pooling (see control.ts for the protocol); the main thread works on the blocks
 // too. Waking a sleeping worker costs tens of µs, so the backend posts only tasks large
 // enough to gain (see split-policy.ts).
 
@@ -114,6 +114,16 @@ export class GemmPool {
     ints[g + 3] = count;
     ints[g + 4] = rowBytes;
     this.post(OP_GATHER, { columns: false, tile: 1, blocks: Math.min(blocks, count) });
+  }
+
+  /**
+   * Task `op` whose arguments are int32s (a convolution's descriptor, a pooling's sizes),
+   * cut into `blocks` blocks that the kernel itself maps to images or planes.
+   */
+  runBlocks(op: number, args: readonly number[], blocks: number): void {
+    if (args.length > SPLIT_COLUMNS - ARGS) throw new Error(`GemmPool: ${args.length} arguments do not fit the mailbox`);
+    for (let i = 0; i < args.length; i++) this.ints[ARGS + i] = args[i]!;
+    this.post(op, { columns: false, tile: 1, blocks });
   }
 
   /** Wakes the workers (a task of no blocks): they poll for the next task for a while. */

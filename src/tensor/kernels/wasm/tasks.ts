@@ -1,13 +1,17 @@
 // Running the blocks of the task posted in the mailbox, on whichever thread claims them:
-// row or column blocks of a GEMM, or row blocks of a minibatch gather.
+// row or column blocks of a GEMM, row blocks of a minibatch gather, image blocks of a
+// convolution, plane blocks of a max pooling.
 
-import { ARGS, blockRange, BLOCKS, claimBlock, DONE, OP, OP_GATHER, SPLIT_COLUMNS, TILE } from './control.js';
+import {
+  ARGS, blockRange, BLOCKS, claimBlock, DONE, OP, OP_CONV_BACKWARD, OP_CONV_FORWARD, OP_GATHER, OP_POOL_BACKWARD, OP_POOL_FORWARD,
+  SPLIT_COLUMNS, TILE,
+} from './control.js';
 import type { KernelExports } from './exports.js';
 
 /** Claims and runs blocks of task `seq` until none is left; returns how many it ran. */
 export function workOnTask(wasm: KernelExports, ints: Int32Array, floats: Float32Array, seq: number, scratch: number): number {
   const g = ARGS;
-  const gather = ints[OP] === OP_GATHER;
+  const op = ints[OP];
   const m = ints[g + 3]!;
   const n = ints[g + 4]!;
   const splitColumns = ints[SPLIT_COLUMNS] === 1;
@@ -15,11 +19,17 @@ export function workOnTask(wasm: KernelExports, ints: Int32Array, floats: Float3
   const blocks = ints[BLOCKS]!;
   let done = 0;
   for (let block = claimBlock(ints, seq, blocks); block >= 0; block = claimBlock(ints, seq, blocks)) {
-    if (gather) {
+    if (op === OP_GATHER) {
       // src, rows, dst, count, rowBytes: rows [start, end) of the batch
       const [start, end] = blockRange(block, blocks, ints[g + 3]!, tile);
       const rowBytes = ints[g + 4]!;
       wasm.gatherRows(ints[g]!, ints[g + 1]! + start * 4, ints[g + 2]! + start * rowBytes, end - start, rowBytes);
+    } else if (op === OP_CONV_FORWARD) {
+      wasm.convForwardBlock(ints[g]!, block, scratch);
+    } else if (op === OP_CONV_BACKWARD) {
+      wasm.convBackwardBlock(ints[g]!, block, scratch);
+    } else if (op === OP_POOL_FORWARD || op === OP_POOL_BACKWARD) {
+      runPoolBlock(wasm, ints, op, block, blocks);
     } else {
       const [start, end] = blockRange(block, blocks, splitColumns ? n : m, tile);
       wasm.gemm(
@@ -32,4 +42,16 @@ export function workOnTask(wasm: KernelExports, ints: Int32Array, floats: Float3
     done++;
   }
   return done;
+}
+
+/** Planes [start, end) of a max pooling: forward (x, out, planes, geometry …) or backward (x, dout, dx, planes, …). */
+function runPoolBlock(wasm: KernelExports, ints: Int32Array, op: number, block: number, blocks: number): void {
+  const g = ARGS;
+  if (op === OP_POOL_FORWARD) {
+    const [start, end] = blockRange(block, blocks, ints[g + 2]!, 1);
+    wasm.maxPoolForward(ints[g]!, ints[g + 1]!, start, end, ints[g + 3]!, ints[g + 4]!, ints[g + 5]!, ints[g + 6]!, ints[g + 7]!, ints[g + 8]!, ints[g + 9]!);
+  } else {
+    const [start, end] = blockRange(block, blocks, ints[g + 3]!, 1);
+    wasm.maxPoolBackward(ints[g]!, ints[g + 1]!, ints[g + 2]!, start, end, ints[g + 4]!, ints[g + 5]!, ints[g + 6]!, ints[g + 7]!, ints[g + 8]!, ints[g + 9]!, ints[g + 10]!);
+  }
 }

@@ -10,7 +10,7 @@
 // make both loops copy whole image rows (runs of OW pixels instead of FW), and the product
 // lands channel-major, so the N×FN×OH×OW output is a copy of contiguous runs, not a transpose.
 
-import type { Data } from '../tensor/tensor.js';
+import type { Data } from '../tensor.js';
 
 export interface ConvGeometry {
   readonly channels: number;

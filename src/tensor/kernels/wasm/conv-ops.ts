@@ -1,0 +1,199 @@
+// The wasm backend's convolution and max-pooling kernels: the glue between the kernel
+// interface and assembly/conv.ts, assembly/pool.ts. A convolution runs in blocks of
+// images, a pooling in blocks of planes, shared with the worker threads when the split
+// policy finds that it pays. Backward's ∂L/∂W and ∂L/∂b are summed per block and the
+// blocks' sums added in block order: the block count depends on the batch only, so the
+// bits are the same on any number of threads.
+
+import type { Data } from '../../tensor.js';
+import type { ConvGeometry } from '../im2col.js';
+import type { ConvShape, Kernels } from '../kernels.js';
+import { blockRange, OP_CONV_BACKWARD, OP_CONV_FORWARD, OP_POOL_BACKWARD, OP_POOL_FORWARD } from './control.js';
+import { CONV_DESC, type KernelExports } from './exports.js';
+import type { WasmHeap } from './heap.js';
+import type { GemmPool } from './pool.js';
+import { SplitPolicy } from './split-policy.js';
+import { need, Staging } from './staging.js';
+
+/** Image blocks of a convolution (fixed, not per thread: see above). */
+const CONV_BLOCKS = 8;
+/** Plane blocks of a pooling split over the threads. */
+const POOL_BLOCKS = 8;
+/** Poolings over fewer input bytes than this stay on one thread. */
+const MIN_PARALLEL_POOL_BYTES = 256 * 1024;
+
+export interface ConvContext {
+  wasm: KernelExports;
+  heap: WasmHeap;
+  pool: GemmPool | undefined;
+  /** The main thread's gemm scratch. */
+  scratch: number;
+  /** For float64 arrays (gradient checks). */
+  js: Kernels;
+  /** The backend's current settings. */
+  settings: { minParallelFlops: number; adaptiveSplit: boolean };
+}
+
+export type ConvKernels = Pick<Kernels, 'convForward' | 'convBackward' | 'maxPoolForward' | 'maxPoolBackward'>;
+
+export function createConvKernels(context: ConvContext): ConvKernels {
+  const { wasm, heap, pool, scratch, js, settings } = context;
+  const desc = heap.alloc(CONV_DESC.length * 4);
+  const cols = new Staging(heap);
+  const partials = new Staging(heap);
+  const place = new Placement(heap);
+  const convPolicy = new SplitPolicy();
+  const poolPolicy = new SplitPolicy();
+
+  /** Runs `blocks` blocks of task `op`, split over the threads when that pays for `work`. */
+  const run = (policy: SplitPolicy, work: number, minWork: number, op: number, args: readonly number[], blocks: number, one: (block: number) => void): void => {
+    const mayShare = pool !== undefined && work >= minWork && blocks > 1;
+    const decision = mayShare ? (settings.adaptiveSplit ? policy.decide(work) : 'split') : 'single';
+    const share = decision === 'split';
+    if (decision === 'single-wake') pool?.wake();
+    const start = mayShare ? performance.now() : 0;
+    if (share && pool) pool.runBlocks(op, args, blocks);
+    else for (let block = 0; block < blocks; block++) one(block);
+    if (mayShare) policy.record(work, share, (performance.now() - start) / 1000);
+  };
+
+  /** Writes the descriptor; returns the block count. */
+  const describe = (shape: ConvShape, pointers: { x: number; w: number; bias: number; out: number; dx: number; dw: number }, backward: boolean): number => {
+    const K = shape.channels * shape.filterHeight * shape.filterWidth;
+    const positions = shape.outHeight * shape.outWidth;
+    const blocks = Math.max(1, Math.min(shape.images, CONV_BLOCKS));
+    const values: Record<(typeof CONV_DESC)[number], number> = {
+      ...pointers,
+      partials: backward ? partials.reserve(blocks * (shape.filters * K + shape.filters) * 4) : 0,
+      cols: cols.reserve(blocks * K * positions * 4),
+      images: shape.images, channels: shape.channels, height: shape.height, width: shape.width, filters: shape.filters,
+      filterHeight: shape.filterHeight, filterWidth: shape.filterWidth, stride: shape.stride, pad: shape.pad,
+      outHeight: shape.outHeight, outWidth: shape.outWidth, blocks,
+    };
+    const ints = new Int32Array(heap.bytes.buffer, desc, CONV_DESC.length);
+    CONV_DESC.forEach((name, i) => (ints[i] = values[name]));
+    return blocks;
+  };
+
+  const convFlops = (shape: ConvShape): number =>
+    2 * shape.images * shape.filters * shape.channels * shape.filterHeight * shape.filterWidth * shape.outHeight * shape.outWidth;
+
+  return {
+    convForward(x, w, bias, out, shape) {
+      if (!allFloat32(x, w, bias, out)) return js.convForward(x, w, bias, out, shape);
+      checkConv(shape, x, w, out);
+      need('convForward: bias', bias, shape.filters);
+      const px = place.input(x, xLength(shape)), pw = place.input(w, wLength(shape)), pb = place.input(bias, shape.filters);
+      const po = place.output(out, outLength(shape));
+      const blocks = describe(shape, { x: px, w: pw, bias: pb, out: po, dx: 0, dw: 0 }, false);
+      run(convPolicy, convFlops(shape), settings.minParallelFlops, OP_CONV_FORWARD, [desc], blocks, (block) => wasm.convForwardBlock(desc, block, scratch));
+      place.finish();
+    },
+
+    convBackward(x, w, dout, dw, db, dx, shape) {
+      if (!allFloat32(x, w, dout, dw, db) || (dx && !allFloat32(dx))) return js.convBackward(x, w, dout, dw, db, dx, shape);
+      checkConv(shape, x, w, dout);
+      need('convBackward: dw', dw, wLength(shape));
+      need('convBackward: db', db, shape.filters);
+      if (dx) need('convBackward: dx', dx, xLength(shape));
+      const px = place.input(x, xLength(shape)), pw = place.input(w, wLength(shape)), pd = place.input(dout, outLength(shape));
+      const pdw = place.output(dw, wLength(shape)), pdb = place.output(db, shape.filters), pdx = dx ? place.output(dx, xLength(shape)) : 0;
+      const blocks = describe(shape, { x: px, w: pw, bias: pdb, out: pd, dx: pdx, dw: pdw }, true);
+      const work = convFlops(shape) * (dx ? 2 : 1);
+      run(convPolicy, work, settings.minParallelFlops, OP_CONV_BACKWARD, [desc], blocks, (block) => wasm.convBackwardBlock(desc, block, scratch));
+      wasm.convReduce(desc);
+      place.finish();
+    },
+
+    maxPoolForward(x, out, planes, g) {
+      if (!allFloat32(x, out) || g.filterHeight !== g.filterWidth) return js.maxPoolForward(x, out, planes, g);
+      checkPool(x, out, planes, g);
+      const px = place.input(x, planes * g.height * g.width), po = place.output(out, planes * g.outHeight * g.outWidth);
+      const sizes = [g.height, g.width, g.filterHeight, g.stride, g.pad, g.outHeight, g.outWidth];
+      const blocks = Math.max(1, Math.min(planes, POOL_BLOCKS));
+      run(poolPolicy, x.length * 4, MIN_PARALLEL_POOL_BYTES, OP_POOL_FORWARD, [px, po, planes, ...sizes], blocks, (block) => {
+        const [start, end] = blockRange(block, blocks, planes, 1);
+        wasm.maxPoolForward(px, po, start, end, g.height, g.width, g.filterHeight, g.stride, g.pad, g.outHeight, g.outWidth);
+      });
+      place.finish();
+    },
+
+    maxPoolBackward(x, dout, dx, planes, g) {
+      if (!allFloat32(x, dout, dx) || g.filterHeight !== g.filterWidth) return js.maxPoolBackward(x, dout, dx, planes, g);
+      checkPool(x, dout, planes, g);
+      need('maxPoolBackward: dx', dx, planes * g.height * g.width);
+      const px = place.input(x, planes * g.height * g.width), pd = place.input(dout, planes * g.outHeight * g.outWidth);
+      const pdx = place.output(dx, planes * g.height * g.width);
+      const sizes = [g.height, g.width, g.filterHeight, g.stride, g.pad, g.outHeight, g.outWidth];
+      const blocks = Math.max(1, Math.min(planes, POOL_BLOCKS));
+      run(poolPolicy, x.length * 4, MIN_PARALLEL_POOL_BYTES, OP_POOL_BACKWARD, [px, pd, pdx, planes, ...sizes], blocks, (block) => {
+        const [start, end] = blockRange(block, blocks, planes, 1);
+        wasm.maxPoolBackward(px, pd, pdx, start, end, g.height, g.width, g.filterHeight, g.stride, g.pad, g.outHeight, g.outWidth);
+      });
+      place.finish();
+    },
+  };
+}
+
+function allFloat32(...arrays: Data[]): boolean {
+  return arrays.every((a) => a instanceof Float32Array);
+}
+
+const xLength = (s: ConvShape): number => s.images * s.channels * s.height * s.width;
+const wLength = (s: ConvShape): number => s.filters * s.channels * s.filterHeight * s.filterWidth;
+const outLength = (s: ConvShape): number => s.images * s.filters * s.outHeight * s.outWidth;
+
+/**
+ * Where a kernel's float32 arrays are in the kernels' memory: in place when they live
+ * there, else copies in staging blocks (outputs copied back by finish()). Copies happen
+ * when memory is not shared (a page that is not cross-origin isolated): the copy is small
+ * next to a convolution.
+ */
+class Placement {
+  private readonly stages: Staging[] = [];
+  private used = 0;
+  private readonly outputs: { data: Float32Array; offset: number; length: number }[] = [];
+
+  constructor(private readonly heap: WasmHeap) {}
+
+  /** `data` is float32 (the callers check: allFloat32). */
+  input(data: Data, length: number): number {
+    const offset = this.heap.offsetOf(data);
+    if (offset >= 0) return offset;
+    const staged = this.stage(length);
+    this.heap.float32.set((data as Float32Array).subarray(0, length), staged / 4);
+    return staged;
+  }
+
+  output(data: Data, length: number): number {
+    const offset = this.heap.offsetOf(data);
+    if (offset >= 0) return offset;
+    const staged = this.stage(length);
+    this.outputs.push({ data: data as Float32Array, offset: staged, length });
+    return staged;
+  }
+
+  /** Copies staged outputs back; the staging blocks are free for the next kernel. */
+  finish(): void {
+    for (const { data, offset, length } of this.outputs) data.set(this.heap.float32.subarray(offset / 4, offset / 4 + length));
+    this.outputs.length = 0;
+    this.used = 0;
+  }
+
+  private stage(length: number): number {
+    const stage = (this.stages[this.used++] ??= new Staging(this.heap));
+    return stage.reserve(length * 4);
+  }
+}
+
+function checkConv(shape: ConvShape, x: Data, w: Data, out: Data): void {
+  const { images, channels, height, width, filters, filterHeight, filterWidth, outHeight, outWidth } = shape;
+  need('conv: x', x, images * channels * height * width);
+  need('conv: w', w, filters * channels * filterHeight * filterWidth);
+  need('conv: out', out, images * filters * outHeight * outWidth);
+}
+
+function checkPool(x: Data, out: Data, planes: number, g: ConvGeometry): void {
+  need('maxPool: x', x, planes * g.height * g.width);
+  need('maxPool: out', out, planes * g.outHeight * g.outWidth);
+}

@@ -1,0 +1,196 @@
+// The convolution, max-pooling and Adam kernels of every backend against the portable
+// ones (float64 for convolution), on geometries with and without padding, strides, odd
+// sizes and ties; and the same bits for a convolution split over threads as on one.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { convGeometry } from '../src/tensor/kernels/im2col.js';
+import { createJsKernels } from '../src/tensor/kernels/js.js';
+import type { ConvShape } from '../src/tensor/kernels/kernels.js';
+import { backendsUnderTest, randomFill, type Backend } from './helpers/kernels-backends.js';
+
+const js = createJsKernels();
+
+const CONV_CASES = [
+  { images: 5, channels: 3, height: 9, width: 8, filters: 4, size: 3, stride: 1, pad: 1 },
+  { images: 3, channels: 2, height: 11, width: 10, filters: 5, size: 3, stride: 2, pad: 1 },
+  { images: 9, channels: 1, height: 12, width: 12, filters: 16, size: 5, stride: 1, pad: 0 },
+  { images: 2, channels: 4, height: 7, width: 9, filters: 3, size: 2, stride: 3, pad: 1 },
+  { images: 1, channels: 16, height: 14, width: 14, filters: 32, size: 3, stride: 1, pad: 1 },
+];
+
+const POOL_CASES = [
+  { planes: 6, height: 8, width: 16, size: 2, stride: 2, pad: 0 },
+  { planes: 5, height: 7, width: 9, size: 2, stride: 2, pad: 0 },
+  { planes: 4, height: 28, width: 28, size: 2, stride: 2, pad: 0 },
+  { planes: 3, height: 9, width: 10, size: 3, stride: 2, pad: 1 },
+  { planes: 3, height: 6, width: 7, size: 2, stride: 1, pad: 0 },
+];
+
+function filled(backend: Backend, length: number, seed: number, levels = 0): Float32Array {
+  const data = backend.float32(length);
+  randomFill(data, seed);
+  // Few distinct values: windows with ties (the first maximum must win on every backend).
+  if (levels > 0) for (let i = 0; i < length; i++) data[i] = Math.round(data[i]! * levels) / levels;
+  return data;
+}
+
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  for (let i = 0; i < expected.length; i++) {
+    const error = Math.abs(actual[i]! - expected[i]!);
+    if (!(error <= tolerance * Math.max(1, Math.abs(expected[i]!)))) assert.fail(`${what}: [${i}] = ${actual[i]}, expected ${expected[i]}`);
+  }
+}
+
+function convShape(c: (typeof CONV_CASES)[number]): ConvShape {
+  const g = convGeometry(c, { height: c.size, width: c.size }, c.stride, c.pad);
+  return { ...g, images: c.images, filters: c.filters };
+}
+
+interface ConvResult {
+  out: Float32Array;
+  dw: Float32Array;
+  db: Float32Array;
+  dx: Float32Array;
+  dwOnly: Float32Array;
+}
+
+function runConv(backend: Backend, c: (typeof CONV_CASES)[number], seed: number): ConvResult {
+  const shape = convShape(c);
+  const k = backend.kernels;
+  const xLength = c.images * c.channels * c.height * c.width;
+  const wLength = c.filters * c.channels * c.size * c.size;
+  const outLength = c.images * c.filters * shape.outHeight * shape.outWidth;
+  const x = filled(backend, xLength, seed);
+  const w = filled(backend, wLength, seed + 1);
+  const b = filled(backend, c.filters, seed + 2);
+  const dout = filled(backend, outLength, seed + 3);
+  const out = filled(backend, outLength, 99); // garbage: must be overwritten
+  const dw = filled(backend, wLength, 98);
+  const db = filled(backend, c.filters, 97);
+  const dx = filled(backend, xLength, 96);
+  const dwOnly = filled(backend, wLength, 95);
+  const dbOnly = backend.float32(c.filters);
+  k.convForward(x, w, b, out, shape);
+  k.convBackward(x, w, dout, dw, db, dx, shape);
+  k.convBackward(x, w, dout, dwOnly, dbOnly, undefined, shape);
+  return { out, dw, db, dx, dwOnly };
+}
+
+/** The portable kernels in float64 on the same inputs. */
+function reference(c: (typeof CONV_CASES)[number], seed: number): Record<keyof ConvResult, Float64Array> {
+  const plain: Backend = { label: 'js', kernels: js, float32: (length) => new Float32Array(length) };
+  const shape = convShape(c);
+  const as64 = (length: number, s: number) => Float64Array.from(filled(plain, length, s));
+  const xLength = c.images * c.channels * c.height * c.width;
+  const wLength = c.filters * c.channels * c.size * c.size;
+  const outLength = c.images * c.filters * shape.outHeight * shape.outWidth;
+  const x = as64(xLength, seed), w = as64(wLength, seed + 1), b = as64(c.filters, seed + 2), dout = as64(outLength, seed + 3);
+  const out = new Float64Array(outLength), dw = new Float64Array(wLength), db = new Float64Array(c.filters), dx = new Float64Array(xLength);
+  js.convForward(x, w, b, out, shape);
+  js.convBackward(x, w, dout, dw, db, dx, shape);
+  return { out, dw, db, dx, dwOnly: dw };
+}
+
+describe('convolution, pooling and Adam kernels on every backend', () => {
+  let backends: Backend[] = [];
+  let close = async (): Promise<void> => {};
+  before(async () => ({ backends, close } = await backendsUnderTest()));
+  after(() => close());
+
+  it('convForward and convBackward (with and without ∂L/∂x) agree with float64 within float32 rounding', () => {
+    CONV_CASES.forEach((c, n) => {
+      const want = reference(c, 10 * n + 1);
+      for (const backend of backends) {
+        const got = runConv(backend, c, 10 * n + 1);
+        const what = `${backend.label} case ${n}`;
+        assertClose(got.out, want.out, 1e-5, `out ${what}`);
+        assertClose(got.dw, want.dw, 1e-5, `dW ${what}`);
+        assertClose(got.db, want.db, 1e-5, `db ${what}`);
+        assertClose(got.dx, want.dx, 1e-5, `dx ${what}`);
+        assertClose(got.dwOnly, want.dw, 1e-5, `dW without dx ${what}`);
+      }
+    });
+  });
+
+  it('a convolution gives the same bits split over threads as on one', () => {
+    const one = backends.find((b) => b.label === 'wasm relaxed-simd, 1 thread') ?? backends[1]!;
+    const two = backends.find((b) => b.label === 'wasm relaxed-simd, 2 threads');
+    assert.ok(two, 'a 2-thread relaxed-simd backend');
+    CONV_CASES.forEach((c, n) => {
+      const a = runConv(one, c, 10 * n + 5);
+      const b = runConv(two, c, 10 * n + 5);
+      for (const key of ['out', 'dw', 'db', 'dx', 'dwOnly'] as const) assert.deepEqual(b[key], a[key], `${key} case ${n}`);
+    });
+  });
+
+  it('arrays outside the kernels\' memory (copied in and out) give the same bits as arrays inside', () => {
+    for (const backend of backends.slice(1)) {
+      const outside: Backend = { ...backend, float32: (length) => new Float32Array(length) };
+      CONV_CASES.forEach((c, n) => {
+        const inside = runConv(backend, c, 10 * n + 7);
+        const copied = runConv(outside, c, 10 * n + 7);
+        for (const key of ['out', 'dw', 'db', 'dx', 'dwOnly'] as const) assert.deepEqual(copied[key], inside[key], `${backend.label} ${key} case ${n}`);
+      });
+      const c = POOL_CASES[0]!;
+      const g = convGeometry({ channels: 1, height: c.height, width: c.width }, { height: c.size, width: c.size }, c.stride, c.pad);
+      const pool = (b: Backend) => {
+        const x = filled(b, c.planes * c.height * c.width, 60);
+        const out = b.float32(c.planes * g.outHeight * g.outWidth);
+        const dx = b.float32(x.length);
+        b.kernels.maxPoolForward(x, out, c.planes, g);
+        b.kernels.maxPoolBackward(x, out, dx, c.planes, g);
+        return [out, dx];
+      };
+      assert.deepEqual(pool(outside), pool(backend), `${backend.label} pooling`);
+    }
+  });
+
+  it('maxPoolForward and maxPoolBackward give the portable kernel\'s bits, ties and odd sizes included', () => {
+    POOL_CASES.forEach((c, n) => {
+      const g = convGeometry({ channels: 1, height: c.height, width: c.width }, { height: c.size, width: c.size }, c.stride, c.pad);
+      const outLength = c.planes * g.outHeight * g.outWidth;
+      for (const levels of [0, 2]) {
+        const plain: Backend = { label: 'js', kernels: js, float32: (length) => new Float32Array(length) };
+        const x0 = filled(plain, c.planes * c.height * c.width, n + 40, levels);
+        const dout0 = filled(plain, outLength, n + 50);
+        const out0 = new Float32Array(outLength);
+        const dx0 = new Float32Array(x0.length);
+        js.maxPoolForward(x0, out0, c.planes, g);
+        js.maxPoolBackward(x0, dout0, dx0, c.planes, g);
+        for (const backend of backends) {
+          const what = `${backend.label} case ${n}${levels ? ' with ties' : ''}`;
+          const x = filled(backend, x0.length, n + 40, levels);
+          const dout = filled(backend, outLength, n + 50);
+          const out = filled(backend, outLength, 3);
+          const dx = filled(backend, x0.length, 4);
+          backend.kernels.maxPoolForward(x, out, c.planes, g);
+          backend.kernels.maxPoolBackward(x, dout, dx, c.planes, g);
+          assert.deepEqual(out, out0, `out ${what}`);
+          assert.deepEqual(dx, dx0, `dx ${what}`);
+        }
+      }
+    });
+  });
+
+  it('adamUpdate agrees with the portable kernel to float32 rounding over several steps', () => {
+    for (const length of [1, 7, 100, 1003]) {
+      const plain: Backend = { label: 'js', kernels: js, float32: (n) => new Float32Array(n) };
+      const state = (backend: Backend) => ({ w: filled(backend, length, 1), m: backend.float32(length), v: backend.float32(length) });
+      const want = state(plain);
+      const results = backends.map((backend) => ({ backend, ...state(backend) }));
+      for (let step = 1; step <= 3; step++) {
+        const lrT = (0.001 * Math.sqrt(1 - 0.999 ** step)) / (1 - 0.9 ** step);
+        const g0 = filled(plain, length, 10 + step);
+        js.adamUpdate(want.w, g0, want.m, want.v, 0.9, 0.999, lrT, 1e-7);
+        for (const r of results) r.backend.kernels.adamUpdate(r.w, filled(r.backend, length, 10 + step), r.m, r.v, 0.9, 0.999, lrT, 1e-7);
+      }
+      for (const r of results) {
+        assertClose(r.w, want.w, 1e-6, `w ${r.backend.label} ${length}`);
+        assertClose(r.m, want.m, 1e-6, `m ${r.backend.label} ${length}`);
+        assertClose(r.v, want.v, 1e-5, `v ${r.backend.label} ${length}`);
+      }
+    }
+  });
+});
