@@ -165,7 +165,7 @@ function updateEdge(tmp: usize, cp: usize, ldc: i32, alpha: f32, cb: f32, mr: i3
   }
 }
 
-/** 4×8 tile of C from a packed A panel (4 floats per p) and a packed B panel (8 per p). */
+/** 4×8 tile of C: A read in place (rows a0…a3, colStep bytes per p), B from a panel of 8 columns (bStep bytes per p). */
 // @ts-ignore: decorator
 @inline
 function tile8(a0: usize, a1: usize, a2: usize, a3: usize, colStep: usize, bp: usize, bStep: usize, kc: i32, cp: usize, ldc: i32, alpha: f32, cb: f32, mr: i32, nr: i32, tmp: usize): void {

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { timeGemm } from '../src/tensor/kernels/gemm-timing.js';
-import { createJsKernels, gemmJs } from '../src/tensor/kernels/js.js';
+import { createJsKernels } from '../src/tensor/kernels/js.js';
+import { gemmJs } from '../src/tensor/kernels/js-gemm.js';
 import { backendsUnderTest, randomFill, type Backend } from './helpers/kernels-backends.js';
 
 const SHAPES: [m: number, k: number, n: number][] = [

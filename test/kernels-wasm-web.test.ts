@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
-import { gemmJs } from '../src/tensor/kernels/js.js';
+import { gemmJs } from '../src/tensor/kernels/js-gemm.js';
 import { loadWasmKernels } from '../src/tensor/kernels/wasm/web.js';
 import { randomFill } from './helpers/kernels-backends.js';
 

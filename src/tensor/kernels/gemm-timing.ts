@@ -4,7 +4,7 @@
 
 import type { Data } from '../tensor.js';
 import { Rng } from '../rng.js';
-import type { Kernels } from './kernels.js';
+import type { Kernels } from './kernel-interface.js';
 
 export interface GemmShape {
   m: number;

@@ -8,8 +8,8 @@
 
 import type { Data } from '../tensor.js';
 import { col2im, im2col, type ConvGeometry } from './im2col.js';
-import { gemmJs } from './js.js';
-import type { ConvShape } from './kernels.js';
+import { gemmJs } from './js-gemm.js';
+import type { ConvShape } from './kernel-interface.js';
 
 /** im2col is taken over blocks of images holding about this many values. */
 const BLOCK_VALUES = 1 << 20;

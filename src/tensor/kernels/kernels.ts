@@ -1,106 +1,11 @@
-// The one kernel interface. Every matrix product and every hot element-wise loop in the
-// layers goes through here, so a faster backend (WebAssembly SIMD, threads) swaps in
-// without touching a layer. Matrices are row-major; a backend must accept float32 and
-// float64 arrays (a float32-only backend hands float64 calls to the portable one).
+// The active backend: the one slot every layer reads its kernels from (the interface is in
+// kernel-interface.ts). Switch backends with useBackend / useKernels (select.ts), which also
+// move the tensor allocator and stop the previous backend's workers; setKernels alone does not.
 
-import type { Data } from '../tensor.js';
-import type { ConvGeometry } from './im2col.js';
+import type { Kernels } from './kernel-interface.js';
 import { createJsKernels } from './js.js';
 
-/** Class indices, one per row. */
-export type LabelIndices = Uint8Array | Int32Array;
-
-export interface GemmOptions {
-  /** Use Aᵀ: A is stored k×m. */
-  transA?: boolean;
-  /** Use Bᵀ: B is stored n×k. */
-  transB?: boolean;
-  alpha?: number;
-  /** 0 overwrites C (its old contents are ignored, NaN included). */
-  beta?: number;
-}
-
-/** A convolution's sizes: `images` inputs of C×H×W, `filters` filters of C×FH×FW, stride, pad, output OH×OW. */
-export interface ConvShape extends ConvGeometry {
-  readonly images: number;
-  readonly filters: number;
-}
-
-export interface Kernels {
-  readonly name: string;
-
-  /**
-   * Whether gemm skips the zeros of an A that is mostly zeros (default true); false: every
-   * product dense, as BLAS computes it.
-   */
-  sparseInputs: boolean;
-
-  /**
-   * C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C
-   *
-   * NOTE: with sparseInputs on, a backend may multiply only the nonzeros of an A that is
-   * mostly zeros (a batch of images); a zero of A times an ∞ or NaN of B then adds nothing
-   * instead of NaN.
-   */
-  gemm(a: Data, b: Data, c: Data, m: number, n: number, k: number, options?: GemmOptions): void;
-
-  /** out[i, j] = x[i, j] + bias[j]   (x is rows×cols; out may be x) */
-  addBias(x: Data, bias: Data, out: Data, rows: number, cols: number): void;
-
-  /** out[j] = Σ_i x[i, j]   (column sums of a rows×cols matrix: the bias gradient) */
-  sumRows(x: Data, out: Data, rows: number, cols: number): void;
-
-  /** out = max(0, x)   (out may be x) */
-  relu(x: Data, out: Data): void;
-
-  /** dx = dout · [y > 0]   (y is relu's output; dx may be dout) */
-  reluBackward(dout: Data, y: Data, dx: Data): void;
-
-  /**
-   * probs[i, :] = softmax(logits[i, :]), computed as exp(x − max x) / Σ exp(x − max x);
-   * returns Σ_i −log probs[i, label_i]: the summed (not averaged) cross-entropy.
-   */
-  softmaxCrossEntropy(logits: Data, labels: LabelIndices, probs: Data, rows: number, cols: number): number;
-
-  /** dx[i, j] = scale · (probs[i, j] − [j = label_i]) */
-  softmaxCrossEntropyBackward(probs: Data, labels: LabelIndices, dx: Data, rows: number, cols: number, scale: number): void;
-
-  /** y += alpha · x   (the SGD step is axpy(−lr, grad, weight)) */
-  axpy(alpha: number, x: Data, y: Data): void;
-
-  /** Number of rows whose largest score sits at the row's label (first maximum wins). */
-  countCorrect(scores: Data, labels: LabelIndices, rows: number, cols: number): number;
-
-  /** dst[b, :] = src[rows[b], :] for every b (rows of `width` values): a minibatch out of a dataset. */
-  gatherRows(src: Data, rows: Int32Array, dst: Data, width: number): void;
-
-  /**
-   * out[n, f, oy, ox] = Σ_{c,fy,fx} w[f, c, fy, fx] · x[n, c, oy·S + fy − P, ox·S + fx − P] + bias[f]
-   * (x: N×C×H×W, w: FN×C×FH×FW, out: N×FN×OH×OW; zero padding).
-   */
-  convForward(x: Data, w: Data, bias: Data, out: Data, shape: ConvShape): void;
-
-  /**
-   * Given dout = ∂L/∂out of convForward:  dw = ∂L/∂w,  db[f] = Σ_{n,p} dout[n, f, p],  and,
-   * when dx is given, dx = ∂L/∂x (col2im of wᵀ · dout). Overwrites dw, db and dx.
-   */
-  convBackward(x: Data, w: Data, dout: Data, dw: Data, db: Data, dx: Data | undefined, shape: ConvShape): void;
-
-  /**
-   * out[plane, oy, ox] = max over the window (filterHeight × filterWidth at oy·S − P, ox·S − P)
-   * of x[plane], padding cells skipped; planes = N·C.
-   */
-  maxPoolForward(x: Data, out: Data, planes: number, g: ConvGeometry): void;
-
-  /** dx = 0, then dx[first maximum of window o] += dout[o] (found again from x). */
-  maxPoolBackward(x: Data, dout: Data, dx: Data, planes: number, g: ConvGeometry): void;
-
-  /**
-   * Adam's step on one parameter (lrT = lr·√(1 − β2^t) / (1 − β1^t)):
-   *   m += (1 − β1)·(g − m)    v += (1 − β2)·(g² − v)    w −= lrT · m / (√v + ε)
-   */
-  adamUpdate(w: Data, g: Data, m: Data, v: Data, beta1: number, beta2: number, lrT: number, epsilon: number): void;
-}
+export type { ConvShape, GemmOptions, Kernels, LabelIndices } from './kernel-interface.js';
 
 let active: Kernels | undefined;
 

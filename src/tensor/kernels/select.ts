@@ -114,6 +114,15 @@ export async function closeBackends(): Promise<void> {
   await activate(createJsKernels());
 }
 
+/**
+ * Makes `backend` the active one, all of it: the kernels every layer uses, where new float32
+ * tensors live (a wasm backend's own memory, else the JS heap), and the previously started
+ * wasm backend closed (its worker threads stopped). useBackend and closeBackends go through it.
+ */
+export async function useKernels(backend: Kernels): Promise<void> {
+  await activate(backend);
+}
+
 /** The wasm backend, loaded the way this platform (Node or a browser) loads it. Not made active. */
 export async function loadWasmKernels(options: BackendOptions = {}): Promise<WasmKernels> {
   const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';

@@ -5,9 +5,10 @@
 // would cost as much as the op. float64 calls (gradient checks) go to the portable kernels.
 
 import type { Data } from '../../tensor.js';
-import { createJsKernels, gemmJs } from '../js.js';
+import { createJsKernels } from '../js.js';
+import { gemmJs } from '../js-gemm.js';
 import { SPARSE_MAX_DENSITY } from '../js-sparse.js';
-import type { GemmOptions, Kernels, LabelIndices } from '../kernels.js';
+import type { GemmOptions, Kernels, LabelIndices } from '../kernel-interface.js';
 import { MAX_BLOCKS } from './control.js';
 import type { KernelExports } from './exports.js';
 import type { WasmHeap } from './heap.js';

@@ -7,7 +7,7 @@
 
 import type { Data } from '../../tensor.js';
 import type { ConvGeometry } from '../im2col.js';
-import type { ConvShape, Kernels } from '../kernels.js';
+import type { ConvShape, Kernels } from '../kernel-interface.js';
 import { blockRange, OP_CONV_BACKWARD, OP_CONV_FORWARD, OP_POOL_BACKWARD, OP_POOL_FORWARD } from './control.js';
 import { CONV_DESC, type KernelExports } from './exports.js';
 import type { WasmHeap } from './heap.js';
