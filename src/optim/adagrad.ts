@@ -3,10 +3,9 @@
 //   W ← W − lr · ∂L/∂W / (√h + 1e-7)
 
 import type { Param } from '../layers/layer.js';
-import { SlotOptimizer } from './optimizer.js';
+import { EPSILON, SlotOptimizer } from './optimizer.js';
 
 /** Keeps 1/√h finite while h is still zero. */
-export const EPSILON = 1e-7;
 
 export class AdaGrad extends SlotOptimizer {
   readonly name = 'adagrad';

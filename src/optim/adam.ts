@@ -6,8 +6,7 @@
 import type { Param } from '../layers/layer.js';
 import { kernels } from '../tensor/kernels/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { EPSILON } from './adagrad.js';
-import { scalarState, scalarTensor, SlotOptimizer } from './optimizer.js';
+import { EPSILON, scalarState, scalarTensor, SlotOptimizer } from './optimizer.js';
 
 export class Adam extends SlotOptimizer {
   readonly name = 'adam';

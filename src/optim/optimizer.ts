@@ -1,6 +1,9 @@
 import type { Param } from '../layers/layer.js';
 import { Tensor } from '../tensor/tensor.js';
 
+/** The book's ε in AdaGrad, RMSprop and Adam: W ← W − … / (√h + 1e-7), so a zero h never divides by zero. */
+export const EPSILON = 1e-7;
+
 /**
  * An optimizer moves every parameter one step against its gradient. Its state (velocities,
  * squared-gradient sums, Adam's step count) is a set of named tensors, so a checkpoint can

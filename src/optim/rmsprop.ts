@@ -3,8 +3,7 @@
 //   W ← W − lr · ∂L/∂W / (√h + 1e-7)
 
 import type { Param } from '../layers/layer.js';
-import { EPSILON } from './adagrad.js';
-import { SlotOptimizer } from './optimizer.js';
+import { EPSILON, SlotOptimizer } from './optimizer.js';
 
 export class RMSprop extends SlotOptimizer {
   readonly name = 'rmsprop';
