@@ -78,7 +78,7 @@ export function resultPath(folder: string, date: string, mode: 'full' | 'quick')
 export function writeReport(path: string, report: BenchReport): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(temporary, `${JSON.stringify(report, null, 2)}\n`);
   renameSync(temporary, path);
 }
 

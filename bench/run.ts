@@ -251,7 +251,7 @@ async function main(): Promise<void> {
   report.machine['loadAverageAtEnd'] = loadavg()[0]!.toFixed(2);
   report.machine['minutes'] = ((Date.now() - started.getTime()) / 60000).toFixed(1);
 
-  const path = resultPath(options.out!, report.date, report.mode);
+  const path = resultPath(options.out, report.date, report.mode);
   writeReport(path, report);
   await show(report, path);
 }
@@ -259,7 +259,7 @@ async function main(): Promise<void> {
 /** Prints the report and writes its charts beside its JSON file. */
 async function show(report: BenchReport, jsonPath: string): Promise<void> {
   const charts = await writeBarCharts(report, jsonPath.replace(/\.json$/, ''));
-  process.stdout.write('\n' + formatReport(report));
+  process.stdout.write(`\n${formatReport(report)}`);
   process.stdout.write(`\nsaved ${[jsonPath, ...charts.written].join(', ')}\n`);
   for (const problem of charts.problems) process.stdout.write(`no chart: ${problem}\n`);
 }

@@ -7,8 +7,8 @@ import type { BenchReport, JobResults, MicroRow } from './results.js';
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[] = []): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: readonly string[]) =>
-    '| ' + widths.map((w, c) => (align[c] === 'r' ? (cells[c] ?? '').padStart(w) : (cells[c] ?? '').padEnd(w))).join(' | ') + ' |';
-  const rule = '|' + widths.map((w, c) => (align[c] === 'r' ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|') + '|';
+    `| ${widths.map((w, c) => (align[c] === 'r' ? (cells[c] ?? '').padStart(w) : (cells[c] ?? '').padEnd(w))).join(' | ')} |`;
+  const rule = `|${widths.map((w, c) => (align[c] === 'r' ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
@@ -45,7 +45,7 @@ export function formatJobTable(job: JobResults): string {
     const { outcome, derived } = row;
     if (row.status !== 'ok' || !outcome || !derived) return [row.label, '–', '–', '–', '–', '–', '–', '–', `${row.status}: ${row.note ?? ''}`];
     const scaled = derived.extrapolatedWallSeconds !== undefined;
-    const wall = scaled ? derived.extrapolatedWallSeconds! : outcome.wallSeconds;
+    const wall = scaled ? derived.extrapolatedWallSeconds : outcome.wallSeconds;
     let note = row.note ?? '';
     if (scaled) {
       footnotes.push(
@@ -100,5 +100,5 @@ export function formatReport(report: BenchReport): string {
   ];
   const parts = [header.join('\n'), ...report.jobs.map(formatJobTable)];
   if (report.micro.length > 0) parts.push(formatGemmTable(report.micro), formatInferenceTable(report.micro));
-  return parts.join('\n\n') + '\n';
+  return `${parts.join('\n\n')}\n`;
 }

@@ -96,7 +96,7 @@ test('formatTable: every line as wide as the header, numbers right-aligned', () 
   assert.equal(lines.length, 4);
   assert.ok(lines.every((line) => line.length === lines[0]!.length), table);
   assert.match(lines[1]!, /^\|-+\|-+:\|$/);
-  assert.match(lines[2]!, /\|   1\.5 \|$/);
+  assert.match(lines[2]!, /\| {3}1\.5 \|$/);
 });
 
 test('formatJobTable: real rows, a marked extrapolated row with footnote, a failed row', () => {

@@ -40,7 +40,7 @@ describe('scratchnet evaluate', () => {
     const result = await runCli(['evaluate', model.path, '--out', out, '--mistakes', '0', '--backend', 'js']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`accuracy ${model.testAccuracy.toFixed(4)}`));
-    assert.match(result.stdout, /class  precision  recall      F1  support\n    0 +0\.\d{4} +0\.\d{4} +0\.\d{4} +980\n/);
+    assert.match(result.stdout, /class {2}precision {2}recall {6}F1 {2}support\n {4}0 +0\.\d{4} +0\.\d{4} +0\.\d{4} +980\n/);
     assert.match(result.stdout, /confusion matrix \(rows: true class, columns: predicted\)/);
     assert.match(result.stdout, /wrote .*confusion\.png\n$/);
   });

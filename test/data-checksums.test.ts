@@ -22,7 +22,7 @@ function checkedFolder(options: { gzip?: boolean } = {}) {
 /** Flips one byte in the middle of the file, keeping its size. */
 function tamper(path: string): void {
   const bytes = readFileSync(path);
-  bytes[bytes.length >> 1] ^= 0xff;
+  bytes[bytes.length >> 1]! ^= 0xff;
   writeFileSync(path, bytes);
 }
 

@@ -59,7 +59,7 @@ describe('MNIST download (local mirror)', () => {
     // A cached file damaged since (its verdict remembered for the file as it was) is fetched again.
     const damaged = join(cacheDir, `${MNIST_FILES.testLabels}.gz`);
     const bytes = readFileSync(damaged);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes[bytes.length - 10]! ^= 0xff;
     writeFileSync(damaged, bytes);
     requests.length = 0;
     await downloadMnist({ baseUrl: `${base}/good`, cacheDir });

@@ -78,7 +78,7 @@ describe('MNIST files', () => {
     const dir = writeSyntheticMnist(tempFolder(), { gzip: true });
     const path = join(dir, `${MNIST_FILES.testImages}.gz`);
     const bytes = readFileSync(path);
-    bytes[bytes.length - 6] ^= 0xff; // the CRC no longer matches
+    bytes[bytes.length - 6]! ^= 0xff; // the CRC no longer matches
     writeFileSync(path, bytes);
     assert.throws(() => loadMnistFolder(dir), (e: Error) => e.message.startsWith(`${path}: gzip data is corrupt`));
   });

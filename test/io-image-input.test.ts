@@ -129,7 +129,10 @@ describe('making an image MNIST-like', () => {
         mass += v;
         cx += v * x;
         cy += v * y;
-        if (v > 0.5) (rows.add(y), cols.add(x));
+        if (v > 0.5) {
+          rows.add(y);
+          cols.add(x);
+        }
       }
     }
     assert.ok(Math.abs(cx / mass - 14) <= 0.5 && Math.abs(cy / mass - 14) <= 0.5, `centre of mass (${cx / mass}, ${cy / mass})`);

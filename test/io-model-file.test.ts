@@ -95,7 +95,10 @@ describe('model file: nets with batch norm, dropout and convolution', () => {
     const loaded = loadModel(bytes);
     const x = randomBatch(4, 10, 3);
     assert.deepEqual([...loaded.predict(x).data], [...net.predict(x).data]);
-    assert.throws(() => loadModelFile(tamper(bytes, (t) => (t.set('runningVar', t.get('runningVar2')!), t.delete('runningVar2'))), 'm.safetensors'), /missing tensor "runningVar2"/);
+    assert.throws(() => loadModelFile(tamper(bytes, (t) => {
+      t.set('runningVar', t.get('runningVar2')!);
+      t.delete('runningVar2');
+    }), 'm.safetensors'), /missing tensor "runningVar2"/);
   });
 
   it('a conv spec asking for more weights than the file holds is refused before allocating them', () => {
@@ -124,7 +127,10 @@ describe('model file: tampered files are refused', () => {
   it('a spec that is not JSON', () => refused(withSpec('{"kind": '), /metadata "spec" is not valid JSON/));
   it('a "__proto__" key in the spec', () => refused(withSpec('{"kind": "two-layer", "__proto__": {"polluted": true}, "inputShape": [8], "layers": []}'), /key "__proto__" is not allowed/));
   it('a "constructor" key in the config', () => refused(tamper(bytes, (_t, m) => m.set('config', '{"constructor": {"prototype": 1}}')), /metadata "config" is not valid JSON \(the key "(constructor|prototype)" is not allowed\)/));
-  it('a missing tensor', () => refused(tamper(bytes, (t) => (t.set('B2', t.get('b2')!), t.delete('b2'))), /missing tensor "b2"/));
+  it('a missing tensor', () => refused(tamper(bytes, (t) => {
+    t.set('B2', t.get('b2')!);
+    t.delete('b2');
+  }), /missing tensor "b2"/));
   it('a truncated tensor list', () => refused(tamper(bytes, (t) => t.delete('W2')), /layer 2 \(affine\) needs more than the 48 values available/));
   it('an extra tensor', () => refused(tamper(bytes, (t) => t.set('W3', Tensor.zeros([1]))), /unexpected tensor "W3"/));
   it('a tensor whose shape does not fit the spec', () => refused(tamper(bytes, (t) => t.set('W2', Tensor.zeros([3, 5]))), /"W2" has shape \[3, 5\] but the spec's net needs \[5, 3\]/));

@@ -12,7 +12,6 @@ import { multiLayerSpec } from '../src/nets/multi-layer-net.js';
 import { TwoLayerNet } from '../src/nets/two-layer-net.js';
 import { Rng } from '../src/tensor/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
-import { tempFolder } from './helpers/mnist-fixture.js';
 import { numpySkip } from './helpers/python.js';
 
 // Compiled to dist/test/, so the fixture sits two folders up.

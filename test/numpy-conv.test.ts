@@ -8,7 +8,7 @@ import { Convolution } from '../src/layers/convolution.js';
 import { Pooling } from '../src/layers/pooling.js';
 import { kernels, setKernels } from '../src/tensor/kernels/kernels.js';
 import { Rng } from '../src/tensor/rng.js';
-import { Tensor } from '../src/tensor/tensor.js';
+import type { Tensor } from '../src/tensor/tensor.js';
 import { randomTensor } from './helpers/grad.js';
 import { backendsUnderTest } from './helpers/kernels-backends.js';
 import { numpySkip, runPython } from './helpers/python.js';

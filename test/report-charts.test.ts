@@ -12,6 +12,7 @@ import { renderPng, renderSvgWithWarnings, svgToPng } from '../src/report/render
 import { movingAverage } from '../src/report/series.js';
 
 // Specs are plain JSON; read them without fighting Vega-Lite's union types.
+// biome-ignore lint/suspicious/noExplicitAny: Vega-Lite specs are deep JSON; the tests walk them freely
 type Json = any;
 const json = (spec: TopLevelSpec): Json => JSON.parse(JSON.stringify(spec));
 

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { digitGridPng, digitGridSpec, inkOnWhite } from '../src/report/digit-grid.js';
 import { readPngSize } from '../src/report/png-info.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: Vega-Lite specs are deep JSON; the tests walk them freely
 type Json = any;
 
 /** A 28×28 digit-sized image whose ink fills the rows [from, to). */

@@ -44,7 +44,10 @@ test('epochs mode: evalAtStart adds epoch 0; evalSamples limits all but the fina
   const net = new MultiLayerNet({ inputSize: 4, hiddenSizes: [8], outputSize: 3, rng: new Rng(4) });
   const rowsSeen: number[] = [];
   const accuracy = net.accuracy.bind(net);
-  net.accuracy = (x, t, chunk) => (rowsSeen.push(x.rows), accuracy(x, t, chunk));
+  net.accuracy = (x, t, chunk) => {
+    rowsSeen.push(x.rows);
+    return accuracy(x, t, chunk);
+  };
   const result = train(net, createOptimizer('sgd', { lr: 0.1 }), data, rng, { epochs: 2, batchSize: 20, evalAtStart: true, evalSamples: 15 });
   assert.deepEqual(result.evaluations.map((e) => e.epoch), [0, 1, 2]);
   assert.deepEqual(rowsSeen, [15, 15, 15, 15, 60, 40]);

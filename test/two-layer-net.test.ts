@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadMnistPackage } from '../src/data/mnist-files.js';
-import { Relu } from '../src/layers/relu.js';
+import type { Relu } from '../src/layers/relu.js';
 import { TwoLayerNet } from '../src/nets/two-layer-net.js';
 import { SGD } from '../src/optim/sgd.js';
 import { Rng } from '../src/tensor/rng.js';
@@ -41,7 +41,10 @@ describe('TwoLayerNet', () => {
     assert.deepEqual(net.params().map((p) => `${p.name}:${p.value.shape.join('x')}`), ['W1:784x50', 'b1:50', 'W2:50x10', 'b2:10']);
     const W1 = net.paramValues.W1!.data;
     let sum = 0, sumSq = 0;
-    for (const w of W1) (sum += w), (sumSq += w * w);
+    for (const w of W1) {
+      sum += w;
+      sumSq += w * w;
+    }
     const mean = sum / W1.length;
     const std = Math.sqrt(sumSq / W1.length - mean * mean);
     assert.ok(Math.abs(mean) < 2e-4 && Math.abs(std - 0.01) < 2e-4, `mean ${mean}, std ${std}`);
@@ -59,7 +62,7 @@ describe('TwoLayerNet', () => {
       n: 6, x: Array.from(x.data), t: Array.from(t),
       ...Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Array.from(v.data)])),
     }) as Record<string, number[]> & { loss: number };
-    assertClose(net.predict(x).data, reference.scores, 1e-12, 'scores');
+    assertClose(net.predict(x).data, reference.scores!, 1e-12, 'scores');
     const grads = net.gradient(x, t);
     assertClose([net.loss(x, t)], [reference.loss], 1e-12, 'loss');
     for (const name of ['W1', 'b1', 'W2', 'b2']) assertClose(grads[name]!.data, reference[name]!, 1e-12, `d${name}`);

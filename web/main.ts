@@ -250,7 +250,7 @@ function showMessage(message: string, kind: 'error' | 'info' = 'error'): void {
 const initial = settingsFromQuery(location.search);
 for (const name of SETTING_NAMES) {
   const field = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
-  if (field && initial[name] !== undefined) field.value = initial[name]!;
+  if (field && initial[name] !== undefined) field.value = initial[name];
 }
 let startSettings: PageSettings;
 try {

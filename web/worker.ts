@@ -5,7 +5,7 @@
 import {
   buildNet, describeBackend, InputError, loadModelFile, needsImageShape, predictProbabilities, resolveRun, Rng,
   saveModel, Tensor, toImageData, trainSteps, useBackend, DivergenceError,
-  type Evaluation, type ImageData, type ModelChoice, type ModelKind, type Optimizer, type SpecNet, type TrainResult,
+  type Evaluation, type ImageData, type Kernels, type ModelChoice, type ModelKind, type Optimizer, type SpecNet, type TrainResult,
 } from '../src/index.js';
 import { fetchIdxSet, readIdxFiles, type IdxSet } from './idx-files.js';
 import type { EvaluationPoint, FromWorker, ToWorker } from './protocol.js';
@@ -118,7 +118,7 @@ scope.onmessage = (event) => {
 };
 
 async function init(backendName: 'wasm' | 'js', threads: number | undefined): Promise<void> {
-  let backend;
+  let backend: Kernels;
   let note = '';
   try {
     backend = await useBackend(backendName, { threads });
@@ -296,7 +296,7 @@ async function loadModel(name: string, bytes: Uint8Array): Promise<void> {
     model = { net: loaded.net, name };
     const inputShape = [...loaded.spec.inputShape];
     let accuracy: number | undefined;
-    let shot;
+    let shot: ReturnType<typeof snapshot> | undefined;
     // With the dataset at hand, the page measures the model on it, as `scratchnet evaluate` does.
     try {
       const data = await loadData(inputShape.length === 3);

@@ -8,7 +8,7 @@ import { kernels } from '../../src/tensor/kernels/kernels.js';
 import { timeGemm } from '../../src/tensor/kernels/gemm-timing.js';
 import { describeBackend, useBackend, type BackendName } from '../../src/tensor/kernels/select.js';
 import { Rng } from '../../src/tensor/rng.js';
-import { Tensor } from '../../src/tensor/tensor.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { train } from '../../src/train/trainer.js';
 import { evaluatedImages, REFERENCE_JOB } from '../job.js';
 import type { MicroOutcome, MicroRequest, TrainOutcome, TrainRequest } from '../protocol.js';

@@ -22,7 +22,7 @@ type TfjsSystem = { kind: 'tfjs'; backend: 'cpu' | 'wasm'; variant: TfjsVariant 
 async function select(backend: 'cpu' | 'wasm'): Promise<void> {
   if (backend === 'wasm') {
     const require = createRequire(import.meta.url);
-    setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+    setWasmPaths(`${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
   }
   if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} failed to initialize`);
   await tf.ready();
@@ -84,7 +84,7 @@ export function buildTfNet(spec: ModelSpec, rng: Rng, init: Init): TfNet {
         const W = randomVariable(rng, [fanIn, units], initStd(init, fanIn));
         const b = tf.variable(tf.zeros([units]));
         variables.push(W, b);
-        steps.push((x) => tf.add(tf.matMul(x.reshape([x.shape[0]!, fanIn]) as tf.Tensor2D, W), b));
+        steps.push((x) => tf.add(tf.matMul(x.reshape([x.shape[0], fanIn]) as tf.Tensor2D, W), b));
         shape = [units];
         break;
       }

@@ -3,7 +3,7 @@
 // sharp reads (PNG, JPEG, WebP, GIF, TIFF, AVIF, SVG …), apply EXIF rotation, put
 // transparency on white, take the grey level (step 1), and resize with Lanczos-3 (step 5).
 
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import sharp, { type OutputInfo } from 'sharp';
 import { InputError } from '../errors.js';
 import { centreByMass, cropToInk, scaledSize, type MnistLikeOptions } from './mnist-like.js';
@@ -24,7 +24,7 @@ export interface MnistLikeImage {
 export async function readMnistLikeImage(file: string, options: MnistLikeOptions = {}): Promise<MnistLikeImage> {
   const size = options.size ?? 28;
   const box = options.box ?? Math.round((size * 20) / 28);
-  let stats;
+  let stats: Stats;
   try {
     stats = statSync(file);
   } catch (error) {

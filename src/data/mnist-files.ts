@@ -136,11 +136,15 @@ function loadIdxFolder(dir: string, options: DatasetOptions, verify?: Verificati
 
 function readVerified(file: IdxFile, verify: Verification | undefined, onPiece: (piece: Uint8Array, offset: number) => void): void {
   const expected = verify?.expected[basename(file.path).replace(/\.gz$/, '')];
-  if (expected === undefined) return file.read(onPiece);
+  if (expected === undefined) {
+    file.read(onPiece);
+    return;
+  }
   const known = verify!.cache.md5(file.path, file.stats);
   if (known !== undefined) {
     if (known !== expected) throw checksumError(file.path, known, expected, verify!.what);
-    return file.read(onPiece);
+    file.read(onPiece);
+    return;
   }
   const hash = createHash('md5').update(file.header);
   file.read((piece, offset) => {

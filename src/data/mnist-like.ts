@@ -53,7 +53,7 @@ export function cropToInk(luminance: Float32Array, width: number, height: number
       const i = y * width + x;
       const v = (ink[i]! - paper) / (brightest - paper);
       ink[i] = v < NOISE_FLOOR ? 0 : Math.min(1, v);
-      if (ink[i]! > 0) {
+      if (ink[i] > 0) {
         left = Math.min(left, x);
         right = Math.max(right, x);
         top = Math.min(top, y);

@@ -10,7 +10,7 @@ import { paramIndexes } from '../nets/layer-net.js';
 import type { OnnxAttribute } from '../nets/layer-type.js';
 import { layerTypes } from '../nets/registry.js';
 import type { SpecNet } from '../nets/spec.js';
-import { Tensor, type DType } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { littleEndianBytes } from './little-endian.js';
 import { netTensors } from './model-file.js';
 import { AttributeType, DataType, encodeModel, type AttributeProto, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from './onnx-schema.js';

@@ -113,7 +113,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
   }
   let header: unknown;
   try {
-    header = JSON.parse(text, function (key: string, value: unknown) {
+    header = JSON.parse(text, (key: string, value: unknown) => {
       if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKey(key);
       return value;
     });

@@ -3,7 +3,7 @@
 // Accepts N-D input (N×C×H×W …): it is flattened to N×D, and ∂L/∂x gets x's shape back.
 
 import { kernels } from '../tensor/kernels/kernels.js';
-import { reuse, Tensor } from '../tensor/tensor.js';
+import { reuse, type Tensor } from '../tensor/tensor.js';
 import { param, type Layer, type Param } from './layer.js';
 
 export class Affine implements Layer {

@@ -70,14 +70,14 @@ export class BatchNorm implements Layer {
       forEachChannelRun(N, C, spatial, (c, start) => {
         let sum = 0;
         for (let i = start; i < start + spatial; i++) sum += xs[i]!;
-        mean[c] += sum;
+        mean[c]! += sum;
       });
       for (let c = 0; c < C; c++) mean[c]! /= M;
       forEachChannelRun(N, C, spatial, (c, start) => {
         const mu = mean[c]!;
         let sum = 0;
         for (let i = start; i < start + spatial; i++) sum += (xs[i]! - mu) ** 2;
-        variance[c] += sum;
+        variance[c]! += sum;
       });
       const rm = this.runningMean.data;
       const rv = this.runningVar.data;
@@ -135,8 +135,8 @@ export class BatchNorm implements Layer {
         s += g[i]!;
         sx += g[i]! * xns[i]!;
       }
-      sumDout[c] += s;
-      sumDoutXn[c] += sx;
+      sumDout[c]! += s;
+      sumDoutXn[c]! += sx;
     });
     for (let c = 0; c < C; c++) {
       dbeta[c] = sumDout[c]!;

@@ -10,7 +10,7 @@ import type { Labels } from '../layers/softmax-with-loss.js';
 import { Rng } from '../tensor/rng.js';
 import { sizeOf, Tensor, type DType } from '../tensor/tensor.js';
 import { LayerNet } from './layer-net.js';
-import type { Init, LayerSpec } from './layer-type.js';
+import type { Init, LayerSpec, LayerType } from './layer-type.js';
 import { layerTypes, registerLayer } from './registry.js';
 import { addWeightDecayGradient, weightDecayLoss } from './weight-decay.js';
 
@@ -96,7 +96,7 @@ export function buildNet(spec: ModelSpec, options: BuildOptions = {}): SpecNet {
   const layers: Layer[] = [];
   spec.layers.forEach((layerSpec, position) => {
     const layerType = layerTypes.get(layerSpec.type)!;
-    let built;
+    let built: ReturnType<LayerType['build']>;
     try {
       built = layerType.build(layerSpec, shape, { rng, dtype, init, index: index + 1, zeros });
     } catch (error) {

@@ -23,8 +23,8 @@ export class AdaGrad extends SlotOptimizer {
       const h = this.slots.get('h', p).data;
       for (let i = 0; i < w.length; i++) {
         const gi = g[i]!;
-        h[i] += gi * gi;
-        w[i] -= (lr * gi) / (Math.sqrt(h[i]!) + EPSILON);
+        h[i]! += gi * gi;
+        w[i]! -= (lr * gi) / (Math.sqrt(h[i]!) + EPSILON);
       }
     }
   }

@@ -24,7 +24,7 @@ export class Momentum extends SlotOptimizer {
       const v = this.slots.get('v', p).data;
       for (let i = 0; i < w.length; i++) {
         v[i] = momentum * v[i]! - lr * g[i]!;
-        w[i] += v[i]!;
+        w[i]! += v[i]!;
       }
     }
   }

@@ -27,7 +27,7 @@ export class Nesterov extends SlotOptimizer {
       const v = this.slots.get('v', p).data;
       for (let i = 0; i < w.length; i++) {
         v[i] = momentum * v[i]! - lr * g[i]!;
-        w[i] += velocityScale * v[i]! - gradScale * g[i]!;
+        w[i]! += velocityScale * v[i]! - gradScale * g[i]!;
       }
     }
   }

@@ -104,7 +104,7 @@ export abstract class SlotOptimizer implements Optimizer {
 /** Reads a scalar (a one-element tensor) from a saved state. */
 export function scalarState(state: Record<string, Tensor>, key: string, owner: string): number {
   const tensor = state[key];
-  if (!tensor || tensor.size !== 1 || !Number.isFinite(tensor.data[0]!)) {
+  if (tensor?.size !== 1 || !Number.isFinite(tensor.data[0]!)) {
     throw new Error(`${owner}: state "${key}" must be one finite number`);
   }
   return tensor.data[0]!;

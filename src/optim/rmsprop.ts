@@ -25,7 +25,7 @@ export class RMSprop extends SlotOptimizer {
       for (let i = 0; i < w.length; i++) {
         const gi = g[i]!;
         h[i] = decayRate * h[i]! + (1 - decayRate) * gi * gi;
-        w[i] -= (lr * gi) / (Math.sqrt(h[i]!) + EPSILON);
+        w[i]! -= (lr * gi) / (Math.sqrt(h[i]!) + EPSILON);
       }
     }
   }

@@ -209,7 +209,7 @@ export class BatchSampler {
   constructor(
     private readonly set: Dataset,
     private readonly batchSize: number,
-    private readonly sampling: 'replacement' | 'shuffle',
+    sampling: 'replacement' | 'shuffle',
     private readonly rng: Rng,
   ) {
     this.t = new Uint8Array(batchSize);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Labels } from '../../src/layers/softmax-with-loss.js';
 import type { LayerNet } from '../../src/nets/layer-net.js';
-import { Rng } from '../../src/tensor/rng.js';
+import type { Rng } from '../../src/tensor/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 
 export interface GradcheckResult {

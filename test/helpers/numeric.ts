@@ -1,7 +1,7 @@
 // Test helpers: numerical gradients of a scalar function of a tensor, and closeness checks.
 
 import assert from 'node:assert/strict';
-import { Rng } from '../../src/tensor/rng.js';
+import type { Rng } from '../../src/tensor/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 
 /** ∂f/∂x by central differences, x perturbed in place and restored. */

@@ -8,6 +8,7 @@ export function screenLines(output: string): string[] {
     const c = output[i]!;
     const line = lines[lines.length - 1]!;
     if (c === '\x1b') {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: it reads terminal escape sequences, which start with ESC
       const match = /^\x1b\[([?\d;]*)([A-Za-z])/.exec(output.slice(i));
       if (!match) continue;
       if (match[2] === 'K' && match[1] === '2') line.length = 0;

@@ -24,8 +24,8 @@ export function startServe(args: string[] = []): Promise<Served> {
       child.kill('SIGKILL');
       reject(new Error(`scratchnet serve printed no URL in 20 s; stderr: ${stderr}`));
     }, 20_000);
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.stdout!.on('data', (chunk) => {
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk) => {
       stdout += chunk;
       const url = /http:\/\/\S+/.exec(stdout)?.[0];
       if (!url) return;

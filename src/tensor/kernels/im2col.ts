@@ -143,14 +143,14 @@ export function col2im(col: Data, images: number, g: ConvGeometry, dx: Data): vo
             let count = (rowHigh - rowLow) * OW;
             if (to < 0) [source, count, to] = [source - to, count + to, 0];
             count = Math.min(count, total - to);
-            for (let i = 0; i < count; i++) dx[to + i] += col[source + i]!;
+            for (let i = 0; i < count; i++) dx[to + i]! += col[source + i]!;
             continue;
           }
           for (let oy = rowLow; oy < rowHigh; oy++) {
             const row = channel + (oy * S + fy - P) * W + fx - P;
             const f = from + oy * OW;
-            if (S === 1) for (let ox = low; ox < high; ox++) dx[row + ox] += col[f + ox]!;
-            else for (let ox = low; ox < high; ox++) dx[row + ox * S] += col[f + ox]!;
+            if (S === 1) for (let ox = low; ox < high; ox++) dx[row + ox]! += col[f + ox]!;
+            else for (let ox = low; ox < high; ox++) dx[row + ox * S]! += col[f + ox]!;
           }
         }
       }

@@ -78,7 +78,7 @@ export function convBackwardJs(x: Data, w: Data, dout: Data, dw: Data, db: Data,
     for (let f = 0; f < FN; f++) {
       let sum = 0;
       for (let i = f * columns; i < (f + 1) * columns; i++) sum += s.outT[i]!;
-      db[f] += sum;
+      db[f]! += sum;
     }
     im2col(x.subarray(start * imageSize, (start + images) * imageSize), images, shape, s.col);
     gemmJs(s.outT, s.col, dw, FN, width, columns, { transB: true, beta: start === 0 ? 0 : 1 });
@@ -141,5 +141,5 @@ export function maxPoolForwardJs(x: Data, out: Data, planes: number, g: ConvGeom
 export function maxPoolBackwardJs(x: Data, dout: Data, dx: Data, planes: number, g: ConvGeometry): void {
   dx.fill(0, 0, planes * g.height * g.width);
   // NOTE: +=, not =: overlapping windows (stride < size) can share one maximum.
-  forEachArgmax(x, planes, g, (o, best) => (dx[best] += dout[o]!));
+  forEachArgmax(x, planes, g, (o, best) => (dx[best]! += dout[o]!));
 }

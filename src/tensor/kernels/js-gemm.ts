@@ -19,7 +19,7 @@ function scratch(current: Float64Array, length: number): Float64Array {
 export function gemmJs(a: Data, b: Data, c: Data, m: number, n: number, k: number, options: GemmOptions = {}, sparse = true): void {
   const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
   if (beta === 0) c.fill(0, 0, m * n);
-  else if (beta !== 1) for (let i = 0; i < m * n; i++) c[i] *= beta;
+  else if (beta !== 1) for (let i = 0; i < m * n; i++) c[i]! *= beta;
   if (m === 0 || n === 0 || k === 0 || alpha === 0) return;
   if (sparse && sparseAPays(a, m, n, k, transA, transB)) {
     gemmSparseA(a, b, c, m, n, k, transA, alpha);
@@ -72,7 +72,7 @@ export function gemmJs(a: Data, b: Data, c: Data, m: number, n: number, k: numbe
       const colsHere = Math.min(TILE, n - j0);
       for (let ii = 0; ii < rowsHere; ii++) {
         const row = (i0 + ii) * n + j0;
-        for (let jj = 0; jj < colsHere; jj++) c[row + jj] += alpha * block[ii * TILE + jj]!;
+        for (let jj = 0; jj < colsHere; jj++) c[row + jj]! += alpha * block[ii * TILE + jj]!;
       }
     }
   }

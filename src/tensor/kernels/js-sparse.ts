@@ -44,10 +44,10 @@ export function gemmSparseA(a: Data, b: Data, c: Data, m: number, n: number, k: 
         const value = a[p * m + i]!;
         if (value === 0) continue;
         const row = i * n;
-        for (let j = 0; j < n; j++) sums[row + j] += value * b[bRow + j]!;
+        for (let j = 0; j < n; j++) sums[row + j]! += value * b[bRow + j]!;
       }
     }
-    for (let q = 0; q < m * n; q++) c[q] += alpha * sums[q]!;
+    for (let q = 0; q < m * n; q++) c[q]! += alpha * sums[q]!;
     return;
   }
   const sum = (rowSums = rowSums.length >= n ? rowSums : new Float64Array(n));
@@ -58,9 +58,9 @@ export function gemmSparseA(a: Data, b: Data, c: Data, m: number, n: number, k: 
       const value = a[aRow + p]!;
       if (value === 0) continue;
       const bRow = p * n;
-      for (let j = 0; j < n; j++) sum[j] += value * b[bRow + j]!;
+      for (let j = 0; j < n; j++) sum[j]! += value * b[bRow + j]!;
     }
     const cRow = i * n;
-    for (let j = 0; j < n; j++) c[cRow + j] += alpha * sum[j]!;
+    for (let j = 0; j < n; j++) c[cRow + j]! += alpha * sum[j]!;
   }
 }

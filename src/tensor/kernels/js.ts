@@ -27,14 +27,14 @@ export function createJsKernels(): Kernels {
       out.fill(0, 0, cols);
       for (let i = 0; i < rows; i++) {
         const row = i * cols;
-        for (let j = 0; j < cols; j++) out[j] += x[row + j]!;
+        for (let j = 0; j < cols; j++) out[j]! += x[row + j]!;
       }
     },
 
     relu(x, out) {
       for (let i = 0; i < x.length; i++) {
         const v = x[i]!;
-        out[i] = v > 0 ? v : 0;
+        out[i] = Math.max(v , 0);
       }
     },
 
@@ -53,12 +53,12 @@ export function createJsKernels(): Kernels {
       for (let i = 0; i < rows; i++) {
         const row = i * cols;
         for (let j = 0; j < cols; j++) dx[row + j] = scale * probs[row + j]!;
-        dx[row + labels[i]!] -= scale;
+        dx[row + labels[i]!]! -= scale;
       }
     },
 
     axpy(alpha, x, y) {
-      for (let i = 0; i < x.length; i++) y[i] += alpha * x[i]!;
+      for (let i = 0; i < x.length; i++) y[i]! += alpha * x[i]!;
     },
 
     countCorrect(scores, labels, rows, cols) {
@@ -80,9 +80,9 @@ export function createJsKernels(): Kernels {
     adamUpdate(w, g, m, v, beta1, beta2, lrT, epsilon) {
       for (let i = 0; i < w.length; i++) {
         const gi = g[i]!;
-        m[i] += (1 - beta1) * (gi - m[i]!);
-        v[i] += (1 - beta2) * (gi * gi - v[i]!);
-        w[i] -= (lrT * m[i]!) / (Math.sqrt(v[i]!) + epsilon);
+        m[i]! += (1 - beta1) * (gi - m[i]!);
+        v[i]! += (1 - beta2) * (gi * gi - v[i]!);
+        w[i]! -= (lrT * m[i]!) / (Math.sqrt(v[i]!) + epsilon);
       }
     },
   };
