@@ -36,7 +36,7 @@ export { RMSprop } from './optim/rmsprop.js';
 export { Adam } from './optim/adam.js';
 export { createOptimizer, OPTIMIZERS, DEFAULT_LR, type OptimizerName, type OptimizerOptions } from './optim/factory.js';
 
-export { train, trainSteps, BatchSampler, DivergenceError, type TrainOptions, type TrainResult, type Evaluation, type TrainEvents, type ResumePoint, type SamplerState } from './train/trainer.js';
+export { train, trainSteps, BatchSampler, DivergenceError, type TrainOptions, type TrainResult, type TrainStep, type Evaluation, type TrainEvents, type ResumePoint, type SamplerState } from './train/trainer.js';
 export { checkpointState, restoreCheckpoint, layerRandomStreams } from './train/checkpoint.js';
 export { gradientCheck, type GradcheckRow } from './train/gradcheck.js';
 

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { pendingStatePath, readCheckpointModel, restoreCheckpointFiles, writeCheckpoint } from '../src/cli/checkpoint-files.js';
+import { pendingStatePath, readCheckpointModel, restoreCheckpointFiles, writeCheckpoint } from '../src/io/checkpoint-files-node.js';
 import { readModelFile, trainingStatePath } from '../src/io/model-files-node.js';
 import { netTensors } from '../src/io/model-file.js';
 import { TwoLayerNet } from '../src/nets/two-layer-net.js';

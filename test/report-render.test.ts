@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import type { TopLevelSpec } from 'vega-lite';
-import { writeFileAtomic } from '../src/files/atomic-write.js';
+import { writeFileAtomic } from '../src/io/atomic-write-node.js';
 import { readPngSize } from '../src/report/png-info.js';
 import { renderPng, renderSvg, renderSvgWithWarnings, RenderError, svgToPng, writePng } from '../src/report/render.js';
 import { baseConfig } from '../src/report/theme.js';

@@ -5,7 +5,7 @@
 import {
   buildNet, describeBackend, InputError, loadModelFile, needsImageShape, predictProbabilities, resolveRun, Rng,
   saveModel, Tensor, toImageData, trainSteps, useBackend, DivergenceError,
-  type Evaluation, type ImageData, type ModelChoice, type ModelKind, type Optimizer, type SpecNet, type TrainResult,
+  type Evaluation, type ImageData, type ModelChoice, type ModelKind, type Optimizer, type SpecNet, type TrainResult, type TrainStep,
 } from '../src/index.js';
 import { fetchIdxSet, readIdxFiles, type IdxSet } from './idx-files.js';
 import type { EvaluationPoint, FromWorker, ToWorker } from './protocol.js';
@@ -37,7 +37,7 @@ const later = (task: () => void): void => {
 interface Run {
   readonly net: SpecNet;
   readonly optimizer: Optimizer;
-  readonly steps: Generator<number, TrainResult, void>;
+  readonly steps: Generator<TrainStep, TrainResult, void>;
   readonly data: ImageData;
   readonly strip: Tensor;
   readonly iterations: number;

@@ -14,7 +14,7 @@ import { buildNet, type Init } from '../nets/spec.js';
 import { createOptimizer, OPTIMIZERS, type OptimizerOptions } from '../optim/factory.js';
 import { Rng } from '../tensor/rng.js';
 import { DivergenceError, train, type TrainResult } from '../train/trainer.js';
-import { writeFileAtomic } from '../files/atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-write-node.js';
 import { makeFolder, newRunFolder } from './files.js';
 import { withBackendStarting } from './backend-start.js';
 import { loadData } from './load-data.js';
