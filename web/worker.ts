@@ -254,7 +254,7 @@ function guard(current: Run, work: () => void): void {
   } catch (error) {
     current.finished = true;
     flushProgress(current);
-    const message = error instanceof DivergenceError ? `--lr ${current.config.lr ?? ''}: ${error.message}; the run diverged, try a smaller learning rate` : messageOf(error);
+    const message = error instanceof DivergenceError ? error.advice(`--lr ${current.config.lr ?? ''}`) : messageOf(error);
     post({ type: 'error', message, during: 'train' });
   }
 }

@@ -24,11 +24,7 @@ export async function runSteps(steps: Generator<TrainStep, TrainResult, void>, s
       turnAt = performance.now() + TURN_MS;
     }
   } catch (error) {
-    if (error instanceof DivergenceError) throw new InputError(divergenceMessage(error, learningRate));
+    if (error instanceof DivergenceError) throw new InputError(error.advice(learningRate));
     throw error;
   }
-}
-
-export function divergenceMessage(error: DivergenceError, learningRate: string): string {
-  return `${learningRate}: ${error.message}; the run diverged, try a smaller learning rate`;
 }

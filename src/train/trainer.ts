@@ -98,6 +98,11 @@ export class DivergenceError extends Error {
   ) {
     super(`loss became ${loss} at iteration ${iteration}`);
   }
+
+  /** The message for the user; `learningRate` names the rate that was too high (e.g. "--lr 0.5"). */
+  advice(learningRate: string): string {
+    return `${learningRate}: ${this.message}; the run diverged, try a smaller learning rate`;
+  }
 }
 
 export function train(
