@@ -93,7 +93,8 @@ describe('train checkpoints and --resume', () => {
     const straight = join(root, 'straight-killed');
     await train(['--iters', String(total), '--out', straight]);
     assert.deepEqual(tensors(model), tensors(join(straight, 'model.safetensors')));
-    assert.ok(!readdirSync(killed).some((name) => name.endsWith('.tmp') && !name.startsWith('.')), 'no visible temporary files');
+    // The kill may have left a writer's temporary file (a dot-file); resuming removes it.
+    assert.deepEqual(readdirSync(killed).filter((name) => name.endsWith('.tmp')), [], 'no temporary files, hidden ones included');
   });
 
   it('refuses a model without its training state, and a checkpoint past --iters, in one line', async () => {

@@ -127,10 +127,10 @@ export async function runComparison(what: 'optimizers' | 'init', variants: Varia
   const spec = multiLayerSpec({ inputSize: data.train.images.cols, hiddenSizes: options.hidden, outputSize: data.classes, activation: options.activation });
   const comparison: Comparison = { what, variants, options, data, spec, backend: backend.name, out: resolve(options.out ?? newRunFolder()) };
   await inRunFolder(comparison.out, async () => {
-    printStart(comparison);
     // Ctrl-C during the runs stops them; once they are done, the chart is written all the same.
     const stop = listenForStop('stopping the comparison (Ctrl-C again: quit now)');
     try {
+      printStart(comparison);
       const runs = await trainVariants(comparison, stop);
       const chart = await writeChart(comparison, runs);
       const metricsFiles = runs.map((r) => join(comparison.out, folderName(r.variant.name), 'metrics.json'));

@@ -78,9 +78,9 @@ interface RunRecord {
 type SaveCheckpoint = (point: ResumePoint, metrics: object) => void;
 
 async function trainInFolder(job: Job): Promise<void> {
-  printStart(job);
   const stop = listenForStop('stopping after this iteration, saving the run (Ctrl-C again: quit now)');
   try {
+    printStart(job);
     const save = checkpointSaver(job);
     const outcome = await trainLoop(job.setup, save, stop);
     const record = outcome.result ? saveFinished(job.setup, outcome.result, save) : saveStopped(outcome.stopped, save);
