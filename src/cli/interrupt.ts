@@ -23,7 +23,10 @@ export interface StopRequest {
 export function listenForStop(note: string): StopRequest {
   let requested = false;
   const onSignal = (): void => {
-    if (requested) process.exit(INTERRUPTED_EXIT_CODE);
+    if (requested) {
+      process.stderr.write('scratchnet: quit at once (Ctrl-C twice)\n');
+      process.exit(INTERRUPTED_EXIT_CODE);
+    }
     requested = true;
     process.stderr.write(`\n${note}\n`);
   };
