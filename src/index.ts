@@ -7,7 +7,6 @@ export { Rng, type RngState } from './tensor/rng.js';
 export { kernels, setKernels, type Kernels, type GemmOptions, type LabelIndices } from './tensor/kernels/kernels.js';
 export { createJsKernels } from './tensor/kernels/js.js';
 export { useBackend, useBestBackend, describeBackend, closeBackends, loadWasmKernels, BACKENDS, type BackendName, type BestBackend } from './tensor/kernels/select.js';
-export { timeGemm, type GemmShape } from './tensor/kernels/gemm-timing.js';
 
 export type { Layer, Param, NamedTensor } from './layers/layer.js';
 export { Affine } from './layers/affine.js';

@@ -11,7 +11,7 @@ import { removeStaleTemporaries } from '../src/io/atomic-write-node.js';
 import { resumeCommand, shellWord } from '../src/cli/resume-options.js';
 import { CLI, runCli, type CliResult } from './helpers/cli.js';
 import { tempFolder, writeSyntheticMnist } from './helpers/mnist-fixture.js';
-import { readPngSize } from '../src/report/png-info.js';
+import { readPngSize } from './helpers/png-info.js';
 
 const root = tempFolder('scratchnet-interrupt-');
 after(() => rmSync(root, { recursive: true, force: true }));

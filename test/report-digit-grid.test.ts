@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { digitGridPng, digitGridSpec, inkOnWhite } from '../src/report/digit-grid.js';
-import { readPngSize } from '../src/report/png-info.js';
+import { readPngSize } from './helpers/png-info.js';
 
 type Json = any;
 

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import type { TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../src/io/atomic-write-node.js';
-import { readPngSize } from '../src/report/png-info.js';
+import { readPngSize } from './helpers/png-info.js';
 import { renderPng, renderSvg, renderSvgWithWarnings, RenderError, svgToPng, writePng } from '../src/report/render.js';
 import { baseConfig } from '../src/report/theme.js';
 import { writeTrainingCharts } from '../src/report/training-charts.js';
