@@ -1,6 +1,6 @@
 // scratchnet train: the book's chapter 5 job (TwoLayerNet on MNIST, minibatch SGD) with
 // every default of the reference job, or with --model any net of chapters 6–7, writing
-// metrics and charts to a run folder.
+// metrics and charts to a run folder. Ctrl-C stops it with a checkpoint to resume from (interrupt.ts).
 
 import { Command } from 'commander';
 import { dirname, join, resolve } from 'node:path';
