@@ -6,7 +6,11 @@ import { InputError } from '../errors.js';
 import { DivergenceError, type TrainResult, type TrainStep } from '../train/trainer.js';
 import type { StopRequest } from './interrupt.js';
 
-/** Between two turns of the event loop: Ctrl-C answers within this (plus one iteration); a turn costs ~10 µs. */
+/**
+ * Between two turns of the event loop: Ctrl-C answers within this (plus one iteration). A turn
+ * costs 10–30 µs and the clock read per iteration 0.1 µs: nothing next to the reference job's
+ * ~0.5 ms iterations (same train seconds with and without, measured side by side).
+ */
 const TURN_MS = 50;
 
 export type Stepped = { result: TrainResult; stopped?: undefined } | { stopped: TrainStep; result?: undefined };
