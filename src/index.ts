@@ -7,7 +7,6 @@ export { Rng, type RngState } from './tensor/rng.js';
 export { kernels, type Kernels, type GemmOptions, type LabelIndices } from './tensor/kernels/kernels.js';
 export { createJsKernels } from './tensor/kernels/js.js';
 export { useBackend, useKernels, useBestBackend, describeBackend, closeBackends, loadWasmKernels, BACKENDS, type BackendName, type BestBackend } from './tensor/kernels/select.js';
-export { timeGemm, type GemmShape } from './tensor/kernels/gemm-timing.js';
 
 export type { Layer, Param, NamedTensor } from './layers/layer.js';
 export { Affine } from './layers/affine.js';
@@ -36,7 +35,7 @@ export { RMSprop } from './optim/rmsprop.js';
 export { Adam } from './optim/adam.js';
 export { createOptimizer, OPTIMIZERS, DEFAULT_LR, type OptimizerName, type OptimizerOptions } from './optim/factory.js';
 
-export { train, trainSteps, BatchSampler, DivergenceError, type TrainOptions, type TrainResult, type Evaluation, type TrainEvents, type ResumePoint, type SamplerState } from './train/trainer.js';
+export { train, trainSteps, BatchSampler, DivergenceError, type TrainOptions, type TrainResult, type TrainStep, type Evaluation, type TrainEvents, type ResumePoint, type SamplerState } from './train/trainer.js';
 export { checkpointState, restoreCheckpoint, layerRandomStreams } from './train/checkpoint.js';
 export { gradientCheck, type GradcheckRow } from './train/gradcheck.js';
 

@@ -3,6 +3,6 @@
 
 export { loadMnistFolder, loadMnistPackage, readIdxFile, mnistPackageFolder, MNIST_FILES, MNIST_MD5 } from './data/mnist-files.js';
 export { downloadMnist, DEFAULT_MIRROR, type DownloadOptions, type DownloadProgress } from './data/download.js';
-export { writeFileAtomic } from './files/atomic-write.js';
+export { writeFileAtomic } from './io/atomic-write-node.js';
 export { readModelFile, writeModelFile, readTrainingStateFile, writeTrainingStateFile, trainingStatePath } from './io/model-files-node.js';
 export { readMnistLikeImage, type MnistLikeImage, type MnistLikeOptions } from './data/image-input.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { chartBars, wallTimeChart, writeBarCharts } from '../bench/chart.js';
-import { readPngSize } from '../src/report/index.js';
+import { readPngSize } from './helpers/png-info.js';
 import { evaluatedImages, evaluationCount } from '../bench/job.js';
 import type { TrainOutcome } from '../bench/protocol.js';
 import { derive, isoDate, resultPath, writeReport, type BenchReport } from '../bench/results.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readPngSize } from '../src/report/index.js';
+import { readPngSize } from './helpers/png-info.js';
 import { evaluate } from '../src/train/metrics.js';
 import { runCli } from './helpers/cli.js';
 import { tempFolder } from './helpers/mnist-fixture.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readPngSize } from '../src/report/png-info.js';
+import { readPngSize } from './helpers/png-info.js';
 import { runCli, type CliResult } from './helpers/cli.js';
 import { tempFolder, writeSyntheticMnist } from './helpers/mnist-fixture.js';
 

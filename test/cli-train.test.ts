@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { readPngSize } from '../src/report/png-info.js';
+import { readPngSize } from './helpers/png-info.js';
 import { runCli } from './helpers/cli.js';
 import { tempFolder, writeSyntheticMnist } from './helpers/mnist-fixture.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadModel, loadModelFile, netTensors, saveModel } from '../src/io/model-file.js';
-import { writeFileAtomic } from '../src/files/atomic-write.js';
+import { writeFileAtomic } from '../src/io/atomic-write-node.js';
 import { readModelFile, trainingStatePath, writeModelFile } from '../src/io/model-files-node.js';
 import { decodeSafetensors, encodeSafetensors } from '../src/io/safetensors.js';
 import { decodeTrainingState, encodeTrainingState } from '../src/io/training-state.js';

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { timeGemm } from '../src/tensor/kernels/gemm-timing.js';
+import { timeGemm } from '../bench/gemm-timing.js';
 import { createJsKernels } from '../src/tensor/kernels/js.js';
 import { gemmJs } from '../src/tensor/kernels/js-gemm.js';
 import { backendsUnderTest, randomFill, type Backend } from './helpers/kernels-backends.js';

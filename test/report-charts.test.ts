@@ -7,7 +7,7 @@ import { barChart, formatValue } from '../src/report/bar-chart.js';
 import { confusionMatrixChart } from '../src/report/confusion-matrix-chart.js';
 import { curvesChart } from '../src/report/curves-chart.js';
 import { lossChart } from '../src/report/loss-chart.js';
-import { readPngSize } from '../src/report/png-info.js';
+import { readPngSize } from './helpers/png-info.js';
 import { renderPng, renderSvgWithWarnings, svgToPng } from '../src/report/render.js';
 import { movingAverage } from '../src/report/series.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { digitGridPng, digitGridSpec, inkOnWhite } from '../src/report/digit-grid.js';
-import { readPngSize } from '../src/report/png-info.js';
+import { readPngSize } from './helpers/png-info.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Vega-Lite specs are deep JSON; the tests walk them freely
 type Json = any;

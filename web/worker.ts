@@ -5,7 +5,7 @@
 import {
   buildNet, describeBackend, InputError, loadModelFile, needsImageShape, predictProbabilities, resolveRun, Rng,
   saveModel, Tensor, toImageData, trainSteps, useBackend, DivergenceError,
-  type Evaluation, type ImageData, type Kernels, type ModelChoice, type ModelKind, type Optimizer, type SpecNet, type TrainResult,
+  type Evaluation, type ImageData, type Kernels, type ModelChoice, type ModelKind, type Optimizer, type SpecNet, type TrainResult, type TrainStep,
 } from '../src/index.js';
 import { fetchIdxSet, readIdxFiles, type IdxSet } from './idx-files.js';
 import type { EvaluationPoint, FromWorker, ToWorker } from './protocol.js';
@@ -37,7 +37,7 @@ const later = (task: () => void): void => {
 interface Run {
   readonly net: SpecNet;
   readonly optimizer: Optimizer;
-  readonly steps: Generator<number, TrainResult, void>;
+  readonly steps: Generator<TrainStep, TrainResult, void>;
   readonly data: ImageData;
   readonly strip: Tensor;
   readonly iterations: number;
@@ -254,7 +254,7 @@ function guard(current: Run, work: () => void): void {
   } catch (error) {
     current.finished = true;
     flushProgress(current);
-    const message = error instanceof DivergenceError ? `--lr ${current.config.lr ?? ''}: ${error.message}; the run diverged, try a smaller learning rate` : messageOf(error);
+    const message = error instanceof DivergenceError ? error.advice(`--lr ${current.config.lr ?? ''}`) : messageOf(error);
     post({ type: 'error', message, during: 'train' });
   }
 }

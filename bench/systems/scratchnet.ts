@@ -5,7 +5,7 @@ import { loadMnistPackage } from '../../src/data/mnist-files.js';
 import { buildNet } from '../../src/nets/spec.js';
 import { createOptimizer } from '../../src/optim/factory.js';
 import { kernels } from '../../src/tensor/kernels/kernels.js';
-import { timeGemm } from '../../src/tensor/kernels/gemm-timing.js';
+import { timeGemm } from '../gemm-timing.js';
 import { describeBackend, useBackend, type BackendName } from '../../src/tensor/kernels/select.js';
 import { Rng } from '../../src/tensor/rng.js';
 import type { Tensor } from '../../src/tensor/tensor.js';

@@ -1,7 +1,7 @@
 // The one chart of a comparison: every run's loss per iteration, smoothed, in one PNG.
 
 import { join } from 'node:path';
-import { writeFileAtomic } from '../files/atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-write-node.js';
 import { curvesChart, type NamedSeries } from '../report/curves-chart.js';
 import { renderPng } from '../report/render.js';
 

@@ -6,21 +6,23 @@
 //   compare init: weight_init_compare.py — the same net with SGD lr 0.01; W std 0.01, Xavier, He
 
 import { Command, Option } from 'commander';
-import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ImageData } from '../data/dataset.js';
 import { InputError } from '../errors.js';
 import { multiLayerSpec, type Activation } from '../nets/multi-layer-net.js';
-import { buildNet, type Init } from '../nets/spec.js';
+import { buildNet, type Init, type ModelSpec } from '../nets/spec.js';
 import { createOptimizer, OPTIMIZERS, type OptimizerOptions } from '../optim/factory.js';
+import type { Optimizer } from '../optim/optimizer.js';
 import { Rng } from '../tensor/rng.js';
-import { DivergenceError, train, type TrainResult } from '../train/trainer.js';
-import { writeFileAtomic } from '../files/atomic-write.js';
-import { makeFolder, newRunFolder } from './files.js';
+import { trainSteps, type TrainResult } from '../train/trainer.js';
 import { withBackendStarting } from './backend-start.js';
+import { inRunFolder, newRunFolder, openFolder, runMetrics, writeMetrics } from './files.js';
+import { Interrupted, listenForStop, type StopRequest } from './interrupt.js';
 import { loadData } from './load-data.js';
 import { hiddenList } from './model-options.js';
 import { addBackendOptions, addDataOptions, nonNegativeInt, positiveInt, positiveNumber, seedNumber, type BackendChoice, type DataOptions } from './options.js';
 import { createProgress } from './progress.js';
+import { runSteps, type Stepped } from './stepping.js';
 
 interface CompareCliOptions extends DataOptions, BackendChoice {
   hidden: number[];
@@ -121,74 +123,118 @@ export async function runComparison(what: 'optimizers' | 'init', variants: Varia
   // Every optimizer is created up front, so a bad option fails before any data is read.
   for (const v of variants) createOptimizer(v.optimizer, v.optimizerOptions);
   const { backend, loaded: data } = await withBackendStarting(options, () => loadData(options, {}, (line) => console.error(line)));
-  const trainSize = data.train.images.rows;
-  if (trainSize === 0) throw new InputError(`${data.source}: the training set holds no images`);
-  const inputSize = data.train.images.cols;
-  const spec = multiLayerSpec({ inputSize, hiddenSizes: options.hidden, outputSize: data.classes, activation: options.activation });
-  const schedule = { iterations: options.iters, batchSize: options.batch, evalEvery: options.evalEvery };
-
-  const out = resolve(options.out ?? newRunFolder());
-  const created = makeFolder(out);
-  console.log(`scratchnet compare ${what}: ${inputSize}-${options.hidden.join('-')}-${data.classes} ${options.activation} net, ${options.iters} iterations, batch ${options.batch}, seed ${options.seed}`);
-  console.log(`data: ${data.source} (${trainSize} train, ${data.test.images.rows} test); backend ${backend.name}`);
-
-  const runs: { variant: Variant; result: TrainResult }[] = [];
-  try {
-    for (const variant of variants) {
-      const rng = new Rng(options.seed);
-      const net = buildNet(spec, { rng, init: variant.init });
-      const optimizer = createOptimizer(variant.optimizer, variant.optimizerOptions);
-      const progress = createProgress(options.iters, { label: variant.name });
-      let result: TrainResult;
-      try {
-        result = train(net, optimizer, data, rng, schedule, { onIteration: (i, loss) => progress.update(i, loss) });
-      } catch (error) {
-        if (error instanceof DivergenceError) throw new InputError(`${variant.name}: ${error.message}; the run diverged (learning rate ${optimizer.lr})`);
-        throw error;
-      } finally {
-        progress.stop();
-      }
-      runs.push({ variant, result });
-      const { trainAccuracy, testAccuracy } = result.final;
-      console.log(
-        `${variant.name.padEnd(10)} | final loss ${meanOfLast(result.loss, 100).toFixed(4)} (mean of last 100) | train acc ${trainAccuracy.toFixed(4)} | test acc ${testAccuracy.toFixed(4)} | ${result.seconds.train.toFixed(1)} s`,
-      );
-      const folder = join(out, folderName(variant.name));
-      mkdirSync(folder, { recursive: true });
-      const config = {
-        comparison: what,
-        variant: variant.name,
-        spec,
-        init: variant.init,
-        ...optimizer.config(),
-        iters: options.iters,
-        batch: options.batch,
-        evalEvery: options.evalEvery,
-        seed: options.seed,
-        backend: backend.name,
-        data: data.source,
-      };
-      const metrics = {
-        config,
-        evaluations: result.evaluations.map(({ epoch, iteration, trainAccuracy: train, testAccuracy: test }) => ({ epoch, iteration, trainAccuracy: train, testAccuracy: test })),
-        loss: Array.from(result.loss, (value) => Number(value.toPrecision(6))),
-        final: result.final,
-        seconds: result.seconds,
-      };
-      writeFileAtomic(join(folder, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  if (data.train.images.rows === 0) throw new InputError(`${data.source}: the training set holds no images`);
+  const spec = multiLayerSpec({ inputSize: data.train.images.cols, hiddenSizes: options.hidden, outputSize: data.classes, activation: options.activation });
+  const comparison: Comparison = { what, variants, options, data, spec, backend: backend.name, out: resolve(options.out ?? newRunFolder()) };
+  await inRunFolder(comparison.out, async () => {
+    // Ctrl-C during the runs stops them; once they are done, the chart is written all the same.
+    const stop = listenForStop('stopping the comparison (Ctrl-C again: quit now)');
+    try {
+      printStart(comparison);
+      const runs = await trainVariants(comparison, stop);
+      const chart = await writeChart(comparison, runs);
+      const metricsFiles = runs.map((r) => join(comparison.out, folderName(r.variant.name), 'metrics.json'));
+      console.log(`time: ${((performance.now() - totalStart) / 1000).toFixed(1)} s; outputs: ${chart} and ${metricsFiles.join(', ')}`);
+    } finally {
+      stop.release();
     }
-    const title = what === 'optimizers' ? 'Optimizers on MNIST' : 'Weight initialization on MNIST';
-    const { writeComparisonChart } = await import('./compare-chart.js');
-    const chart = await writeComparisonChart(
-      out,
-      runs.map(({ variant, result }) => ({ name: variant.name, values: result.loss })),
-      { title, subtitle: `${inputSize}-${options.hidden.join('-')}-${data.classes} ${options.activation}, batch ${options.batch}, seed ${options.seed}` },
-    );
-    console.log(`time: ${((performance.now() - totalStart) / 1000).toFixed(1)} s; outputs: ${chart} and ${runs.map((r) => join(out, folderName(r.variant.name), 'metrics.json')).join(', ')}`);
-  } catch (error) {
-    if (created) rmSync(out, { recursive: true, force: true });
-    throw error;
+  });
+}
+
+interface Comparison {
+  what: 'optimizers' | 'init';
+  variants: Variant[];
+  options: CompareCliOptions;
+  data: ImageData;
+  spec: ModelSpec;
+  backend: string;
+  out: string;
+}
+
+interface VariantRun {
+  variant: Variant;
+  result: TrainResult;
+}
+
+function netName({ data, options }: Comparison): string {
+  return `${data.train.images.cols}-${options.hidden.join('-')}-${data.classes} ${options.activation}`;
+}
+
+function printStart(comparison: Comparison): void {
+  const { what, options, data, backend } = comparison;
+  console.log(`scratchnet compare ${what}: ${netName(comparison)} net, ${options.iters} iterations, batch ${options.batch}, seed ${options.seed}`);
+  console.log(`data: ${data.source} (${data.train.images.rows} train, ${data.test.images.rows} test); backend ${backend}`);
+}
+
+/** Each variant in turn, its metrics.json written as it ends; Ctrl-C stops between two iterations and keeps the runs already done. */
+async function trainVariants(comparison: Comparison, stop: StopRequest): Promise<VariantRun[]> {
+  const runs: VariantRun[] = [];
+  for (const variant of comparison.variants) {
+    const run = await trainVariant(comparison, variant, stop);
+    if (!run) throw new Interrupted(stoppedLine(comparison, runs));
+    runs.push(run);
   }
+  return runs;
+}
+
+/** One variant's run, reported and saved; undefined if Ctrl-C stopped it. */
+async function trainVariant(comparison: Comparison, variant: Variant, stop: StopRequest): Promise<VariantRun | undefined> {
+  const { options, data, spec } = comparison;
+  const rng = new Rng(options.seed);
+  const net = buildNet(spec, { rng, init: variant.init });
+  const optimizer = createOptimizer(variant.optimizer, variant.optimizerOptions);
+  const progress = createProgress(options.iters, { label: variant.name });
+  const schedule = { iterations: options.iters, batchSize: options.batch, evalEvery: options.evalEvery };
+  let outcome: Stepped;
+  try {
+    const steps = trainSteps(net, optimizer, data, rng, schedule, { onIteration: (i, loss) => progress.update(i, loss) });
+    outcome = await runSteps(steps, stop, `${variant.name}: learning rate ${optimizer.lr}`);
+  } finally {
+    progress.stop();
+  }
+  if (!outcome.result) return undefined;
+  const { result } = outcome;
+  const { trainAccuracy, testAccuracy } = result.final;
+  console.log(
+    `${variant.name.padEnd(10)} | final loss ${meanOfLast(result.loss, 100).toFixed(4)} (mean of last 100) | train acc ${trainAccuracy.toFixed(4)} | test acc ${testAccuracy.toFixed(4)} | ${result.seconds.train.toFixed(1)} s`,
+  );
+  const folder = join(comparison.out, folderName(variant.name));
+  openFolder(folder);
+  writeMetrics(folder, runMetrics(variantConfig(comparison, variant, optimizer), result, result.seconds));
+  return { variant, result };
+}
+
+function variantConfig({ what, options, spec, backend, data }: Comparison, variant: Variant, optimizer: Optimizer): Record<string, unknown> {
+  return {
+    comparison: what,
+    variant: variant.name,
+    spec,
+    init: variant.init,
+    ...optimizer.config(),
+    iters: options.iters,
+    batch: options.batch,
+    evalEvery: options.evalEvery,
+    seed: options.seed,
+    backend,
+    data: data.source,
+  };
+}
+
+function stoppedLine({ variants, out }: Comparison, runs: VariantRun[]): string {
+  const during = `during run ${runs.length + 1} of ${variants.length} (${variants[runs.length]!.name})`;
+  if (runs.length === 0) return `compare stopped (Ctrl-C) ${during}; nothing saved`;
+  return `compare stopped (Ctrl-C) ${during}; the finished runs' metrics.json are in ${out}`;
+}
+
+async function writeChart(comparison: Comparison, runs: VariantRun[]): Promise<string> {
+  const { what, options } = comparison;
+  const title = what === 'optimizers' ? 'Optimizers on MNIST' : 'Weight initialization on MNIST';
+  const { writeComparisonChart } = await import('./compare-chart.js');
+  return writeComparisonChart(
+    comparison.out,
+    runs.map(({ variant, result }) => ({ name: variant.name, values: result.loss })),
+    { title, subtitle: `${netName(comparison)}, batch ${options.batch}, seed ${options.seed}` },
+  );
 }
 
 function meanOfLast(values: Float32Array, count: number): number {

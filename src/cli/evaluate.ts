@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { writeFileAtomic } from '../files/atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-write-node.js';
 import { sizeOf } from '../tensor/tensor.js';
 import { evaluate, type EvaluationReport } from '../train/metrics.js';
 import { withBackendStarting } from './backend-start.js';

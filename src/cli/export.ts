@@ -2,7 +2,7 @@
 
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
-import { writeFileAtomic } from '../files/atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-write-node.js';
 import { loadModelArgument } from './model-input.js';
 
 interface ExportCliOptions {

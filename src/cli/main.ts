@@ -13,6 +13,7 @@ import { compareCommand } from './compare.js';
 import { evaluateCommand } from './evaluate.js';
 import { exportCommand } from './export.js';
 import { gradcheckCommand } from './gradcheck.js';
+import { INTERRUPTED_EXIT_CODE, Interrupted } from './interrupt.js';
 import { predictCommand } from './predict.js';
 import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
@@ -61,6 +62,9 @@ try {
   } else if (error instanceof InputError) {
     console.error(`scratchnet: ${error.message}`);
     process.exitCode = 1;
+  } else if (error instanceof Interrupted) {
+    console.error(`scratchnet: ${error.message}`);
+    process.exitCode = INTERRUPTED_EXIT_CODE;
   } else if (error instanceof EnvironmentError) {
     console.error(`scratchnet: ${error.message}`);
     process.exitCode = 74;

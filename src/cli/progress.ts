@@ -1,7 +1,7 @@
 // Training progress: a live one-line bar on a terminal (iteration, loss, iterations/s, ETA);
 // elsewhere nothing but the lines the command prints.
 // NOTE: the bar is drawn by the caller's loop, not by a timer: training runs synchronously
-// and never yields the event loop, so a timer would only fire once training is over.
+// and gives the event loop a turn only every 50 ms (stepping.ts), too seldom for a timer's frames.
 // Terminal writes are synchronous in Node on Linux and macOS, so a frame shows as it is written.
 
 export interface Progress {

@@ -53,3 +53,24 @@ function parseSaved(command: Command, key: string, value: unknown, file: string)
     return bad((error as Error).message);
   }
 }
+
+/**
+ * The command that continues a checkpointed run: `scratchnet train --resume FILE`, plus the
+ * explicit options that say where data comes from and how it runs (they are not saved).
+ */
+export function resumeCommand(modelPath: string, options: object, explicit: ReadonlySet<string>): string {
+  const values = options as Record<string, unknown>;
+  const args = ['scratchnet', 'train', '--resume', modelPath];
+  for (const key of explicit) {
+    const value = values[key];
+    if ((RUN_OPTION_KEYS as readonly string[]).includes(key) || key === 'out' || key === 'resume' || value === undefined || value === false) continue;
+    args.push(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    if (value !== true) args.push(String(value));
+  }
+  return args.map(shellWord).join(' ');
+}
+
+/** `word` as one word for a POSIX shell. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

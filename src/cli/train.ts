@@ -1,35 +1,25 @@
 // scratchnet train: the book's chapter 5 job (TwoLayerNet on MNIST, minibatch SGD) with
 // every default of the reference job, or with --model any net of chapters 6–7, writing
-// metrics and charts to a run folder.
+// metrics and charts to a run folder. Ctrl-C stops it with a checkpoint to resume from (interrupt.ts).
 
 import { Command } from 'commander';
-import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { InputError } from '../errors.js';
-import type { LoadedModel } from '../io/model-file.js';
+import { MODEL_FILE, writeCheckpoint } from '../io/checkpoint-files-node.js';
 import { readModelFile } from '../io/model-files-node.js';
-import { buildNet, type SpecNet } from '../nets/spec.js';
-import { Rng } from '../tensor/rng.js';
-import { layerRandomStreams } from '../train/checkpoint.js';
-import { DivergenceError, train, type Evaluation, type ResumePoint, type TrainResult } from '../train/trainer.js';
-import { MODEL_FILE, readCheckpointModel, restoreCheckpointFiles, writeCheckpoint } from './checkpoint-files.js';
-import { writeFileAtomic } from '../files/atomic-write.js';
-import { makeFolder, newRunFolder } from './files.js';
-import { withBackendStarting } from './backend-start.js';
-import { loadData } from './load-data.js';
-import { addBackendOptions, addDataOptions, nonNegativeInt, positiveInt, positiveNumber, seedNumber, type BackendChoice, type DataOptions } from './options.js';
-import { addModelOptions, chooseModel, hiddenList, MODEL_KINDS, needsImageShape, resolveRun, type ModelChoice, type ModelCliOptions } from './model-options.js';
-import { resumedOptions, runOptions } from './resume-options.js';
 import { startBackgroundRenderer, type BackgroundRenderer } from '../report/background-render.js';
 import { writeTrainingCharts } from '../report/training-charts.js';
+import { trainSteps, type Evaluation, type ResumePoint, type TrainResult, type TrainStep } from '../train/trainer.js';
+import { inRunFolder, newRunFolder, runMetrics, writeMetrics } from './files.js';
+import { Interrupted, listenForStop, type StopRequest } from './interrupt.js';
+import { addModelOptions, hiddenList } from './model-options.js';
+import { addBackendOptions, addDataOptions, nonNegativeInt, positiveInt, positiveNumber, seedNumber } from './options.js';
 import { markPhase, splitPhase } from './phases.js';
 import { createProgress } from './progress.js';
+import { resumeCommand, resumedOptions, runOptions } from './resume-options.js';
+import { runSteps, type Stepped } from './stepping.js';
+import { prepareRun, type TrainCliOptions, type TrainSetup } from './train-setup.js';
 
-export interface TrainCliOptions extends DataOptions, BackendChoice, ModelCliOptions {
-  seed: number;
-  out?: string;
-  resume?: string;
-}
+export type { TrainCliOptions } from './train-setup.js';
 
 export function trainCommand(): Command {
   const command = new Command('train')
@@ -59,129 +49,118 @@ export async function runTrain(options: TrainCliOptions, explicit: ReadonlySet<s
   // Started first: the chart worker loads Vega and resvg while data loads and the net trains.
   const charts = startBackgroundRenderer();
   try {
-    await trainAndReport(options, explicit, charts, totalStart);
+    markPhase('options');
+    const setup = await prepareRun(options, explicit);
+    const out = resolve(options.out ?? (options.resume ? dirname(options.resume) : newRunFolder()));
+    await inRunFolder(out, () => trainInFolder({ options, explicit, setup, out, charts, totalStart }));
   } finally {
     await charts.close();
   }
 }
 
-async function trainAndReport(options: TrainCliOptions, explicit: ReadonlySet<string>, charts: BackgroundRenderer, totalStart: number): Promise<void> {
-  markPhase('options');
-  // A resumed run rebuilds its net from the checkpoint (its spec file need not exist any more).
-  let checkpoint: LoadedModel | undefined;
-  const rng = new Rng(options.seed);
-  const streams: Record<string, Rng> = { training: rng };
-  let model!: ModelChoice;
-  let loadSeconds = 0;
-  const { backend, loaded: data } = await withBackendStarting(options, async () => {
-    markPhase('backend');
-    if (options.resume) checkpoint = readCheckpointModel(options.resume, streams);
-    model = checkpoint && !(MODEL_KINDS as readonly string[]).includes(options.model) ? { kind: 'file', spec: checkpoint.spec, file: options.model } : chooseModel(options.model);
-    const loadStart = performance.now();
-    const loadedData = await loadData(options, { keepShape: needsImageShape(model) }, (line) => console.error(line));
-    loadSeconds = (performance.now() - loadStart) / 1000;
-    markPhase('data');
-    return loadedData;
-  });
-  markPhase('threads');
-  const trainSize = data.train.images.rows;
-  if (trainSize === 0) throw new InputError(`${data.source}: the training set holds no images`);
-  const inputShape = data.train.images.shape.slice(1);
-  const run = resolveRun(model, options, { inputShape, imageShape: data.imageShape, classes: data.classes, trainSize });
-  const config = {
-    ...run.config,
-    seed: options.seed,
-    backend: backend.name,
-    threads: options.threads,
-    data: data.source,
-    trainImages: trainSize,
-    testImages: data.test.images.rows,
-  };
+interface Job {
+  options: TrainCliOptions;
+  explicit: ReadonlySet<string>;
+  setup: TrainSetup;
+  out: string;
+  charts: BackgroundRenderer;
+  totalStart: number;
+}
 
-  let net: SpecNet;
-  if (checkpoint) {
-    if (JSON.stringify(checkpoint.spec) !== JSON.stringify(run.spec)) {
-      throw new InputError(`--resume ${options.resume}: the options describe another net than the checkpoint's; a resumed run keeps its net`);
-    }
-    net = checkpoint.net;
-    net.weightDecay = run.weightDecay;
-  } else {
-    net = buildNet(run.spec, { rng, init: run.init, weightDecay: run.weightDecay });
-  }
-  Object.assign(streams, layerRandomStreams(net));
-  const outputs = net.predict(data.train.images.sliceRows(0, 1)).cols;
-  if (outputs !== data.classes) throw new InputError(`--model ${options.model}: the net has ${outputs} outputs but the data has ${data.classes} classes`);
-  const optimizer = run.optimizer;
-  const { schedule } = run;
-  const iterations = schedule.iterations ?? schedule.epochs! * Math.ceil(trainSize / schedule.batchSize);
-  let resume: ResumePoint | undefined;
-  if (checkpoint) {
-    resume = restoreCheckpointFiles(options.resume!, checkpoint, optimizer, streams);
-    // The checkpoint restored the rate the run had reached (a decay may have moved it); --lr overrides it.
-    if (explicit.has('lr') && options.lr !== undefined) optimizer.lr = options.lr;
-    if (resume.iteration > iterations) {
-      throw new InputError(`${schedule.epochs !== undefined ? `--epochs ${schedule.epochs}` : `--iters ${iterations}`}: the checkpoint is already at iteration ${resume.iteration}`);
-    }
-    Object.assign(config, { resumedFrom: { file: resolve(options.resume!), iteration: resume.iteration } });
-  }
-  const trainOptions = runOptions(options);
+/** What a run leaves to report: the whole run, or the part done before Ctrl-C stopped it. */
+interface RunRecord {
+  evaluations: readonly Evaluation[];
+  loss: ArrayLike<number>;
+  final?: TrainResult['final'];
+  seconds: { train: number; evaluate: number };
+}
 
-  const out = resolve(options.out ?? (options.resume ? dirname(options.resume) : newRunFolder()));
-  const created = makeFolder(out);
+type SaveCheckpoint = (point: ResumePoint, metrics: object) => void;
+
+async function trainInFolder(job: Job): Promise<void> {
+  const stop = listenForStop('stopping after this iteration, saving the run (Ctrl-C again: quit now)');
+  try {
+    printStart(job);
+    const save = checkpointSaver(job);
+    const outcome = await trainLoop(job.setup, save, stop);
+    const record = outcome.result ? saveFinished(job.setup, outcome.result, save) : saveStopped(outcome.stopped, save);
+    const seconds = await writeOutputs(job, record);
+    if (outcome.stopped) throw new Interrupted(stoppedLine(job, outcome.stopped.iteration + 1));
+    printEnd(job, record.final!, seconds);
+  } finally {
+    stop.release();
+  }
+}
+
+function printStart({ options, setup }: Job): void {
+  const { run, resume, iterations, data, backend } = setup;
   console.log(`scratchnet train: ${run.summary}, seed ${options.seed}`);
   if (resume) console.log(`resuming ${options.resume} at iteration ${resume.iteration} of ${iterations}`);
-  console.log(`data: ${data.source} (${trainSize} train, ${data.test.images.rows} test); backend ${backend.name}`);
+  console.log(`data: ${data.source} (${data.train.images.rows} train, ${data.test.images.rows} test); backend ${backend.name}`);
+}
 
-  const startLr = optimizer.lr;
-  const sampled = (schedule.evalSamples ?? Infinity) < Math.max(trainSize, data.test.images.rows) ? ` (on the first ${schedule.evalSamples} images)` : '';
+function checkpointSaver({ options, setup, out }: Job): SaveCheckpoint {
+  const trainOptions = runOptions(options);
+  return (point, metrics) => writeCheckpoint(out, setup.net, { config: setup.config, metrics, trainOptions }, point, setup.run.optimizer, setup.streams);
+}
+
+/** The training loop, a checkpoint at every evaluation; stops early on Ctrl-C. */
+async function trainLoop(setup: TrainSetup, save: SaveCheckpoint, stop: StopRequest): Promise<Stepped> {
+  const { net, run, data, rng, iterations, resume } = setup;
+  const { evalSamples } = run.schedule;
+  const sampled = (evalSamples ?? Infinity) < Math.max(data.train.images.rows, data.test.images.rows) ? ` (on the first ${evalSamples} images)` : '';
   const progress = createProgress(iterations, { from: resume?.iteration });
-  let result: TrainResult;
+  const steps = trainSteps(net, run.optimizer, data, rng, { ...run.schedule, resume }, {
+    onIteration: (iteration, loss) => progress.update(iteration, loss),
+    onEvaluation: (evaluation, point) => {
+      progress.log(evaluationLine(evaluation) + (evaluation.iteration < iterations ? sampled : ''));
+      const { iteration, trainAccuracy, testAccuracy } = evaluation;
+      save(point, { iteration, trainAccuracy, testAccuracy });
+    },
+    onEpochEnd: () => (run.optimizer.lr *= run.lrDecay),
+  });
   markPhase('setup');
   try {
-    result = train(net, optimizer, data, rng, { ...schedule, resume }, {
-      onIteration: (iteration, loss) => progress.update(iteration, loss),
-      onEvaluation: (evaluation, point) => {
-        progress.log(evaluationLine(evaluation) + (evaluation.iteration < iterations ? sampled : ''));
-        const { iteration, trainAccuracy, testAccuracy } = evaluation;
-        writeCheckpoint(out, net, { config, metrics: { iteration, trainAccuracy, testAccuracy }, trainOptions }, point, optimizer, streams);
-      },
-      onEpochEnd: () => (optimizer.lr *= run.lrDecay),
-    });
-    markPhase('train');
-    splitPhase('train', 'evaluate', result.seconds.evaluate * 1000);
-    writeCheckpoint(out, net, { config, metrics: { iteration: iterations, ...result.final }, trainOptions }, result.end, optimizer, streams);
-  } catch (error) {
+    return await runSteps(steps, stop, `--lr ${run.optimizer.lr}`);
+  } finally {
     progress.stop();
-    if (created) rmSync(out, { recursive: true, force: true });
-    if (error instanceof DivergenceError) {
-      throw new InputError(`--lr ${startLr}: ${error.message}; the run diverged, try a smaller learning rate`);
-    }
-    throw error;
   }
-  progress.stop();
+}
+
+function saveFinished(setup: TrainSetup, result: TrainResult, save: SaveCheckpoint): RunRecord {
+  markPhase('train');
+  splitPhase('train', 'evaluate', result.seconds.evaluate * 1000);
+  save(result.end, { iteration: setup.iterations, ...result.final });
   markPhase('checkpoint');
+  return result;
+}
 
-  const seconds = { load: loadSeconds, train: result.seconds.train, evaluate: result.seconds.evaluate, total: 0 };
-  const metrics = {
-    config,
-    evaluations: result.evaluations.map(({ epoch, iteration, trainAccuracy, testAccuracy }) => ({ epoch, iteration, trainAccuracy, testAccuracy })),
-    loss: Array.from(result.loss, (value) => Number(value.toPrecision(6))),
-    final: result.final,
-    seconds,
-  };
-  try {
-    await writeTrainingCharts(out, metrics.evaluations, result.loss, (spec) => charts.renderPng(spec));
-    markPhase('charts');
-    seconds.total = (performance.now() - totalStart) / 1000;
-    writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
-    markPhase('outputs');
-  } catch (error) {
-    if (created) rmSync(out, { recursive: true, force: true });
-    throw error;
-  }
+/** Ctrl-C: the checkpoint of the state the next iteration would have started from. */
+function saveStopped(step: TrainStep, save: SaveCheckpoint): RunRecord {
+  const point = step.checkpoint();
+  save(point, { iteration: point.iteration });
+  return { evaluations: point.evaluations, loss: point.loss, seconds: step.seconds() };
+}
 
-  console.log(`final: train accuracy ${result.final.trainAccuracy.toFixed(4)}, test accuracy ${result.final.testAccuracy.toFixed(4)}`);
-  console.log(`time: ${seconds.total.toFixed(1)} s total (load ${seconds.load.toFixed(1)} s, train ${seconds.train.toFixed(1)} s, evaluate ${seconds.evaluate.toFixed(1)} s)`);
+/** The charts, then metrics.json; returns the run's seconds. */
+async function writeOutputs({ setup, out, charts, totalStart }: Job, record: RunRecord): Promise<Record<string, number>> {
+  const seconds = { load: setup.loadSeconds, ...record.seconds, total: 0 };
+  const metrics = runMetrics(setup.config, record, seconds);
+  await writeTrainingCharts(out, metrics.evaluations, record.loss, (spec) => charts.renderPng(spec));
+  markPhase('charts');
+  seconds.total = (performance.now() - totalStart) / 1000;
+  writeMetrics(out, metrics);
+  markPhase('outputs');
+  return seconds;
+}
+
+function stoppedLine({ options, explicit, setup, out }: Job, done: number): string {
+  return `stopped at iteration ${done} of ${setup.iterations} (Ctrl-C), saved in ${out}; to continue: ${resumeCommand(join(out, MODEL_FILE), options, explicit)}`;
+}
+
+function printEnd({ out }: Job, final: TrainResult['final'], seconds: Record<string, number>): void {
+  console.log(`final: train accuracy ${final.trainAccuracy.toFixed(4)}, test accuracy ${final.testAccuracy.toFixed(4)}`);
+  console.log(`time: ${seconds.total!.toFixed(1)} s total (load ${seconds.load!.toFixed(1)} s, train ${seconds.train!.toFixed(1)} s, evaluate ${seconds.evaluate!.toFixed(1)} s)`);
   console.log(`outputs: ${join(out, 'metrics.json')}, ${join(out, 'accuracy.png')}, ${join(out, 'loss.png')}, ${join(out, MODEL_FILE)}`);
 }
 

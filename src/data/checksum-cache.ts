@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, type BigIntStats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../files/atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-write-node.js';
 
 const FILE = 'checksums.json';
 const VERSION = 1;

@@ -2,7 +2,7 @@
 // rename over the target, so a crash or a kill leaves the old file or the new one, never half.
 
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../files/atomic-write.js';
+import { writeFileAtomic } from './atomic-write-node.js';
 import { InputError } from '../errors.js';
 import type { SpecNet } from '../nets/spec.js';
 import { loadModelFile, saveModel, type LoadedModel, type LoadOptions, type ModelInfo } from './model-file.js';

@@ -6,7 +6,6 @@ export { barChart, formatValue, type BarChartOptions, type BarRow } from './bar-
 export { confusionMatrixChart, type ConfusionMatrixChartOptions } from './confusion-matrix-chart.js';
 export { curvesChart, type CurvesChartOptions, type NamedSeries } from './curves-chart.js';
 export { digitGridPng, digitGridSpec, inkOnWhite, type DigitGridOptions, type DigitImage } from './digit-grid.js';
-export { readPngSize } from './png-info.js';
 export { ACCURACY_PNG, LOSS_PNG, writeTrainingCharts } from './training-charts.js';
 export { lossChart, type LossChartOptions } from './loss-chart.js';
 export {

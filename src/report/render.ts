@@ -4,7 +4,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { writeFileAtomic } from '../files/atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-write-node.js';
 import { RenderError } from './render-error.js';
 import { FONT_FAMILY } from './theme.js';
 

@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { accuracyChart, type AccuracyPoint } from './accuracy-chart.js';
-import { writeFileAtomic } from '../files/atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-write-node.js';
 import { lossChart } from './loss-chart.js';
 import type { Series } from './series.js';
 import type { TopLevelSpec } from 'vega-lite';

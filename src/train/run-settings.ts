@@ -95,21 +95,66 @@ export interface ResolvedRun {
   summary: string;
 }
 
-/** Fills every setting from the options, or else from the model kind's defaults; refuses what does not apply. */
-export function resolveRun(
-  choice: ModelChoice,
-  options: ModelCliOptions,
-  data: { inputShape: readonly number[]; imageShape: readonly number[]; classes: number; trainSize: number },
-): ResolvedRun {
-  const kind = choice.kind;
-  const defaults = MODEL_DEFAULTS[kind === 'file' ? 'mlp' : kind];
-  const refuse = (option: string, why: string): never => {
-    throw new InputError(`${option}: ${why}`);
-  };
-  if (options.iters !== undefined && options.epochs !== undefined) refuse('--epochs', 'give either --iters or --epochs, not both');
-  const byEpochs = options.epochs !== undefined || (options.iters === undefined && defaults.epochs !== undefined);
-  if (byEpochs && options.evalEvery !== undefined) refuse('--eval-every', 'applies to --iters runs; --epochs runs evaluate after every epoch');
+/** The data a run trains on, as resolveRun needs it. */
+export interface RunData {
+  inputShape: readonly number[];
+  imageShape: readonly number[];
+  classes: number;
+  trainSize: number;
+}
 
+/** Fills every setting from the options, or else from the model kind's defaults; refuses what does not apply. */
+export function resolveRun(choice: ModelChoice, options: ModelCliOptions, data: RunData): ResolvedRun {
+  const defaults = MODEL_DEFAULTS[choice.kind === 'file' ? 'mlp' : choice.kind];
+  const byEpochs = options.epochs !== undefined || (options.iters === undefined && defaults.epochs !== undefined);
+  refuseMisfits(choice, options, byEpochs);
+  const { optimizerName, lr, optimizer } = chooseOptimizer(options, defaults);
+  const settings: Settings = {
+    choice,
+    byEpochs,
+    optimizerName,
+    lr,
+    lrDecay: options.lrDecay ?? defaults.lrDecay,
+    init: chooseInit(options, defaults.init),
+    hidden: options.hidden ?? defaults.hidden,
+    dropout: options.dropout ?? defaults.dropout,
+    batchNorm: options.batchNorm ?? defaults.batchNorm,
+    weightDecay: options.weightDecay ?? 0,
+    inputSize: sizeOf(data.inputShape),
+    classes: data.classes,
+    schedule: chooseSchedule(options, defaults, byEpochs, data.trainSize),
+  };
+  const spec = netSpec(settings, data);
+  const { init, weightDecay, lrDecay, schedule } = settings;
+  return { spec, init, weightDecay, optimizer, lrDecay, schedule, config: runConfig(settings, spec, optimizer), summary: runSummary(settings, spec) };
+}
+
+/** What resolveRun settled, for the config and the summary. */
+interface Settings {
+  choice: ModelChoice;
+  byEpochs: boolean;
+  optimizerName: string;
+  lr: number;
+  lrDecay: number;
+  init: Init;
+  hidden: number[];
+  dropout: number;
+  batchNorm: boolean;
+  weightDecay: number;
+  inputSize: number;
+  classes: number;
+  schedule: TrainOptions;
+}
+
+function refuse(option: string, why: string): never {
+  throw new InputError(`${option}: ${why}`);
+}
+
+/** Options that conflict, or that do not apply to the model kind. */
+function refuseMisfits(choice: ModelChoice, options: ModelCliOptions, byEpochs: boolean): void {
+  const { kind } = choice;
+  if (options.iters !== undefined && options.epochs !== undefined) refuse('--epochs', 'give either --iters or --epochs, not both');
+  if (byEpochs && options.evalEvery !== undefined) refuse('--eval-every', 'applies to --iters runs; --epochs runs evaluate after every epoch');
   if (kind === 'two-layer' || kind === 'file' || kind === 'simple-cnn') {
     const what = kind === 'file' ? `--model ${choice.file} (put such layers in the spec)` : `--model ${kind}`;
     if (options.dropout !== undefined) refuse('--dropout', `does not apply to ${what}`);
@@ -117,77 +162,88 @@ export function resolveRun(
   }
   if (kind === 'file' && options.hidden !== undefined) refuse('--hidden', `does not apply to --model ${choice.file}: the spec gives the layer sizes`);
   if (options.hidden && kind !== 'mlp' && options.hidden.length !== 1) refuse('--hidden', `--model ${kind} has one hidden layer; give one size`);
+}
 
+/** The optimizer and its learning rate: the kind's own default for its own optimizer, else the optimizer's book default. */
+function chooseOptimizer(options: ModelCliOptions, defaults: KindDefaults): { optimizerName: string; lr: number; optimizer: Optimizer } {
   const optimizerName = options.optimizer ?? defaults.optimizer;
   if (!isOptimizerName(optimizerName)) refuse('--optimizer', `unknown optimizer "${optimizerName}"`);
   const lr = options.lr ?? (optimizerName === defaults.optimizer ? defaults.lr : DEFAULT_LR[optimizerName as OptimizerName]);
   const optimizer = createOptimizer(optimizerName, { lr, momentum: options.momentum, beta1: options.beta1, beta2: options.beta2, decayRate: options.decayRate });
-  const lrDecay = options.lrDecay ?? defaults.lrDecay;
+  return { optimizerName, lr, optimizer };
+}
 
-  let init: Init = defaults.init;
+/** --init std|xavier|he|<std> and --init-std. */
+function chooseInit(options: ModelCliOptions, fallback: Init): Init {
+  let init = fallback;
   if (options.init === 'std' || (options.init === undefined && options.initStd !== undefined)) init = options.initStd ?? 0.01;
   else if (options.init === 'xavier' || options.init === 'he') init = options.init;
   else if (options.init !== undefined) init = Number(options.init);
   if (options.initStd !== undefined && options.init !== undefined && options.init !== 'std') refuse('--init-std', `conflicts with --init ${options.init}`);
+  return init;
+}
 
-  const hidden = options.hidden ?? defaults.hidden;
-  const dropout = options.dropout ?? defaults.dropout;
-  const batchNorm = options.batchNorm ?? defaults.batchNorm;
-  const inputSize = sizeOf(data.inputShape);
-  const imageShape = [1, ...data.inputShape.slice(-2)] as [number, number, number];
-  let spec: ModelSpec;
-  switch (kind) {
-    case 'two-layer':
-      spec = twoLayerSpec(inputSize, hidden[0]!, data.classes);
-      break;
-    case 'mlp':
-      spec = multiLayerSpec({ inputSize, hiddenSizes: hidden, outputSize: data.classes, dropout, batchNorm });
-      break;
-    case 'cnn':
-      spec = convNetSpec({ inputShape: imageShape, hiddenSize: hidden[0], outputSize: data.classes, dropout, batchNorm });
-      break;
-    case 'simple-cnn':
-      spec = simpleConvSpec({ inputShape: imageShape, hiddenSize: hidden[0], outputSize: data.classes });
-      break;
-    case 'file':
-      spec = choice.spec!;
-      if (sizeOf(spec.inputShape) !== inputSize) {
-        refuse(`--model ${choice.file}`, `inputShape [${spec.inputShape.join(', ')}] does not fit the data's ${data.imageShape.join('×')} images`);
-      }
-      break;
-  }
-
+function chooseSchedule(options: ModelCliOptions, defaults: KindDefaults, byEpochs: boolean, trainSize: number): TrainOptions {
   const batchSize = options.batch ?? defaults.batch;
   const evalSamples = options.evalSamples ?? defaults.evalSamples;
-  const iterations = byEpochs ? undefined : (options.iters ?? defaults.iters ?? 10000);
-  const epochs = byEpochs ? (options.epochs ?? defaults.epochs ?? 10) : undefined;
-  const evalEvery = byEpochs ? undefined : (options.evalEvery ?? Math.max(1, Math.round(data.trainSize / batchSize)));
-  const schedule: TrainOptions = byEpochs ? { epochs, batchSize, evalSamples } : { iterations, batchSize, evalEvery, evalSamples };
-  const weightDecay = options.weightDecay ?? 0;
+  if (byEpochs) return { epochs: options.epochs ?? defaults.epochs ?? 10, batchSize, evalSamples };
+  const iterations = options.iters ?? defaults.iters ?? 10000;
+  const evalEvery = options.evalEvery ?? Math.max(1, Math.round(trainSize / batchSize));
+  return { iterations, batchSize, evalEvery, evalSamples };
+}
 
-  // The reference job's metrics.json keeps exactly its own config keys.
-  const chapter5 = kind === 'two-layer' && optimizerName === 'sgd' && typeof init === 'number' && !byEpochs && weightDecay === 0 && evalSamples === undefined;
-  const config: Record<string, unknown> = chapter5 && lrDecay === 1
-    ? { model: 'two-layer', inputSize, hidden: hidden[0], outputSize: data.classes, iters: iterations, batch: batchSize, lr, initStd: init, evalEvery }
-    : {
-        model: kind === 'file' ? choice.file : kind,
-        spec,
-        ...(kind === 'mlp' ? { hidden } : kind === 'file' ? {} : { hidden: hidden[0] }),
-        init,
-        weightDecay,
-        ...(kind === 'mlp' || kind === 'cnn' ? { dropout, batchNorm } : {}),
-        ...optimizer.config(),
-        ...(byEpochs ? { epochs } : { iters: iterations, evalEvery }),
-        lrDecay,
-        batch: batchSize,
-        sampling: byEpochs ? 'shuffle' : 'replacement',
-        ...(evalSamples !== undefined ? { evalSamples } : {}),
-      };
+function netSpec({ choice, hidden, dropout, batchNorm, inputSize, classes }: Settings, data: RunData): ModelSpec {
+  const imageShape = [1, ...data.inputShape.slice(-2)] as [number, number, number];
+  switch (choice.kind) {
+    case 'two-layer':
+      return twoLayerSpec(inputSize, hidden[0]!, classes);
+    case 'mlp':
+      return multiLayerSpec({ inputSize, hiddenSizes: hidden, outputSize: classes, dropout, batchNorm });
+    case 'cnn':
+      return convNetSpec({ inputShape: imageShape, hiddenSize: hidden[0], outputSize: classes, dropout, batchNorm });
+    case 'simple-cnn':
+      return simpleConvSpec({ inputShape: imageShape, hiddenSize: hidden[0], outputSize: classes });
+    case 'file':
+      if (sizeOf(choice.spec!.inputShape) !== inputSize) {
+        refuse(`--model ${choice.file}`, `inputShape [${choice.spec!.inputShape.join(', ')}] does not fit the data's ${data.imageShape.join('×')} images`);
+      }
+      return choice.spec!;
+  }
+}
+
+/** The reference job (the book's chapter 5 run), whose metrics.json keeps exactly its own config keys. */
+function isChapter5({ choice, optimizerName, init, byEpochs, weightDecay, schedule, lrDecay }: Settings): boolean {
+  return choice.kind === 'two-layer' && optimizerName === 'sgd' && typeof init === 'number' && !byEpochs && weightDecay === 0 && schedule.evalSamples === undefined && lrDecay === 1;
+}
+
+function runConfig(settings: Settings, spec: ModelSpec, optimizer: Optimizer): Record<string, unknown> {
+  const { choice, hidden, init, weightDecay, dropout, batchNorm, byEpochs, lrDecay, schedule, inputSize, classes, lr } = settings;
+  const { kind } = choice;
+  const { iterations, epochs, evalEvery, batchSize, evalSamples } = schedule;
+  if (isChapter5(settings)) return { model: 'two-layer', inputSize, hidden: hidden[0], outputSize: classes, iters: iterations, batch: batchSize, lr, initStd: init, evalEvery };
+  return {
+    model: kind === 'file' ? choice.file : kind,
+    spec,
+    ...(kind === 'mlp' ? { hidden } : kind === 'file' ? {} : { hidden: hidden[0] }),
+    init,
+    weightDecay,
+    ...(kind === 'mlp' || kind === 'cnn' ? { dropout, batchNorm } : {}),
+    ...optimizer.config(),
+    ...(byEpochs ? { epochs } : { iters: iterations, evalEvery }),
+    lrDecay,
+    batch: batchSize,
+    sampling: byEpochs ? 'shuffle' : 'replacement',
+    ...(evalSamples !== undefined ? { evalSamples } : {}),
+  };
+}
+
+/** One line for the log. */
+function runSummary(settings: Settings, spec: ModelSpec): string {
+  const { choice, hidden, inputSize, classes, schedule, lr, lrDecay, init, weightDecay, optimizerName } = settings;
+  const { iterations, epochs, batchSize } = schedule;
+  if (isChapter5(settings)) return `${inputSize}-${hidden[0]}-${classes} net, ${iterations} iterations, batch ${batchSize}, lr ${lr}`;
   const layers = spec.layers.map((l) => describeLayer(l)).join(' → ');
-  const summary = chapter5 && lrDecay === 1
-    ? `${inputSize}-${hidden[0]}-${data.classes} net, ${iterations} iterations, batch ${batchSize}, lr ${lr}`
-    : `${kind === 'file' ? choice.file : kind}: ${spec.inputShape.join('×')} → ${layers}; ${optimizerName} lr ${lr}${
-    lrDecay !== 1 ? ` ×${lrDecay}/epoch` : ''
-  }, init ${init}${weightDecay ? `, weight decay ${weightDecay}` : ''}, ${byEpochs ? `${epochs} epoch${epochs === 1 ? '' : 's'}` : `${iterations} iterations`}, batch ${batchSize}`;
-  return { spec, init, weightDecay, optimizer, lrDecay, schedule, config, summary };
+  const length = settings.byEpochs ? `${epochs} epoch${epochs === 1 ? '' : 's'}` : `${iterations} iterations`;
+  const decay = lrDecay !== 1 ? ` ×${lrDecay}/epoch` : '';
+  return `${choice.kind === 'file' ? choice.file : choice.kind}: ${spec.inputShape.join('×')} → ${layers}; ${optimizerName} lr ${lr}${decay}, init ${init}${weightDecay ? `, weight decay ${weightDecay}` : ''}, ${length}, batch ${batchSize}`;
 }

@@ -79,6 +79,16 @@ export interface TrainResult {
   end: ResumePoint;
 }
 
+/** Where a stepped run stands after an iteration, with that iteration's evaluation and epoch end done. */
+export interface TrainStep {
+  /** The iteration just done (0-based). */
+  readonly iteration: number;
+  /** The run so far as a checkpoint: the state the next iteration starts from. */
+  checkpoint(): ResumePoint;
+  /** Seconds spent so far, training (without evaluations) and evaluating. */
+  seconds(): { train: number; evaluate: number };
+}
+
 /** The loss stopped being a finite number: the run diverged. */
 export class DivergenceError extends Error {
   override readonly name = 'DivergenceError';
@@ -87,6 +97,11 @@ export class DivergenceError extends Error {
     readonly loss: number,
   ) {
     super(`loss became ${loss} at iteration ${iteration}`);
+  }
+
+  /** The message for the user; `learningRate` names the rate that was too high (e.g. "--lr 0.5"). */
+  advice(learningRate: string): string {
+    return `${learningRate}: ${this.message}; the run diverged, try a smaller learning rate`;
   }
 }
 
@@ -106,9 +121,10 @@ export function train(
 }
 
 /**
- * The same run as `train`, one iteration per `next()`: it yields the index of the iteration
- * just done (after its events), so a caller can pause between iterations (the page's worker
- * does). The run's numbers do not depend on how it is stepped.
+ * The same run as `train`, one iteration per `next()`: it yields where the run stands after
+ * the iteration just done (after its events, including an evaluation due before the next
+ * one), so a caller can pause between iterations (the page's worker does) or stop and save
+ * (`scratchnet train` on Ctrl-C). The run's numbers do not depend on how it is stepped.
  */
 export function* trainSteps(
   net: LayerNet,
@@ -117,7 +133,7 @@ export function* trainSteps(
   rng: Rng,
   options: TrainOptions,
   events: TrainEvents = {},
-): Generator<number, TrainResult, void> {
+): Generator<TrainStep, TrainResult, void> {
   const { batchSize, epochs } = options;
   const trainSet = data.train;
   const trainSize = trainSet.images.rows;
@@ -171,9 +187,12 @@ export function* trainSteps(
     return evaluation;
   };
 
+  const seconds = (): { train: number; evaluate: number } => ({ train: now() - start - evaluateSeconds, evaluate: evaluateSeconds });
+  // NOTE: an evaluation due at iteration i is made right after iteration i − 1, so that every
+  // step (and every checkpoint) is the state iteration i starts from. A resumed run's
+  // evaluation at its first iteration is already among resume.evaluations.
+  if (evalEvery > 0 && evalAtStart && !resume && iterations > 0) record(0, evaluate(false));
   for (let i = startIteration; i < iterations; i++) {
-    // A resumed run's evaluation at its first iteration is already among resume.evaluations.
-    if (evalEvery > 0 && i % evalEvery === 0 && (i > 0 || evalAtStart) && !(resume && i === startIteration)) record(i, evaluate(false));
     const { x, t } = batch.next();
     const batchLoss = net.backprop(x, t);
     if (!Number.isFinite(batchLoss)) throw new DivergenceError(i, batchLoss);
@@ -183,13 +202,14 @@ export function* trainSteps(
     if (!byEpochs && Math.floor((i + 1) / itersPerEpoch) > Math.floor(i / itersPerEpoch)) {
       events.onEpochEnd?.(Math.floor((i + 1) / itersPerEpoch), undefined);
     }
-    yield i;
+    const next = i + 1;
+    if (evalEvery > 0 && next % evalEvery === 0 && next < iterations) record(next, evaluate(false));
+    yield { iteration: i, checkpoint: () => checkpoint(next), seconds };
   }
   const final = evaluate(true);
   // Epochs mode: the final evaluation is also the last epoch's.
   if (byEpochs && iterations > 0) record(iterations, final);
-  const total = now() - start;
-  return { evaluations, loss, final, seconds: { train: total - evaluateSeconds, evaluate: evaluateSeconds }, end: checkpoint(iterations) };
+  return { evaluations, loss, final, seconds: seconds(), end: checkpoint(iterations) };
 }
 
 /** A shuffle sampler's place in its epoch (a replacement sampler has no state besides its rng). */

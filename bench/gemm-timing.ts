@@ -2,9 +2,9 @@
 // several short rounds (a machine shared with other work gives its true speed in the
 // rounds it is left alone). Used by the bench's GEMM table.
 
-import type { Data } from '../tensor.js';
-import { Rng } from '../rng.js';
-import type { Kernels } from './kernel-interface.js';
+import type { Data } from '../src/tensor/tensor.js';
+import { Rng } from '../src/tensor/rng.js';
+import type { Kernels } from '../src/tensor/kernels/kernel-interface.js';
 
 export interface GemmShape {
   m: number;

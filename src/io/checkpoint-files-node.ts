@@ -1,4 +1,4 @@
-// Checkpoints on disk for `train`: model.safetensors (weights, spec, config, metrics so far)
+// Node-only. Checkpoints on disk for `train`: model.safetensors (weights, spec, config, metrics so far)
 // and model.optimizer.safetensors beside it (optimizer, random streams, sampler, history).
 // Every file is written to a temporary file and renamed, in an order that leaves a matching
 // pair on disk whenever the run is killed:
@@ -10,8 +10,8 @@
 import { existsSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError, writeError } from '../errors.js';
-import type { LoadedModel } from '../io/model-file.js';
-import { readModelFile, readTrainingStateFile, trainingStatePath, writeModelFile, writeTrainingStateFile } from '../io/model-files-node.js';
+import type { LoadedModel } from './model-file.js';
+import { readModelFile, readTrainingStateFile, trainingStatePath, writeModelFile, writeTrainingStateFile } from './model-files-node.js';
 import type { SpecNet } from '../nets/spec.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Rng } from '../tensor/rng.js';
