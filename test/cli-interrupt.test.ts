@@ -31,11 +31,17 @@ function interruptCli(args: string[], ready: RegExp, again?: RegExp): Promise<Cl
     let sent = 0;
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
-      if (sent === 0 && ready.test(stdout)) sent = (child.kill('SIGINT'), 1);
+      if (sent === 0 && ready.test(stdout)) {
+        child.kill('SIGINT');
+        sent = 1;
+      }
     });
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
-      if (sent === 1 && again?.test(stderr)) sent = (child.kill('SIGINT'), 2);
+      if (sent === 1 && again?.test(stderr)) {
+        child.kill('SIGINT');
+        sent = 2;
+      }
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), 120000);
     child.on('error', reject);
