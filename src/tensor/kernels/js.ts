@@ -34,7 +34,8 @@ export function createJsKernels(): Kernels {
     relu(x, out) {
       for (let i = 0; i < x.length; i++) {
         const v = x[i]!;
-        out[i] = Math.max(v , 0);
+        // NOTE: not Math.max(v, 0), which keeps a NaN: a NaN becomes 0 here, as in the wasm kernel.
+        out[i] = v > 0 ? v : 0;
       }
     },
 
