@@ -176,7 +176,6 @@ function clearRun(): void {
   tiles.getContext('2d')!.clearRect(0, 0, tiles.width, tiles.height);
 }
 
-
 /** Starts a run with the form's settings (paused at iteration 0 for Step); the URL takes them. */
 function train(mode: 'run' | 'step'): void {
   let settings: PageSettings;
@@ -220,7 +219,6 @@ async function loadModelFile(file: File): Promise<void> {
   showMessage('');
   post({ type: 'load-model', name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
 }
-
 
 // Wiring.
 const initial = settingsFromQuery(location.search);

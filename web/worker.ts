@@ -99,7 +99,6 @@ scope.onmessage = (event) => {
   }
 };
 
-
 async function startRun(settings: PageSettings, mode: 'run' | 'step'): Promise<void> {
   const paused = mode === 'step';
   const request = generation;
