@@ -8,6 +8,7 @@
 // C[i, :] = alpha · Σ_list value · B[p, :] + beta · C[i, :], the sum held in registers.
 // The list is read off A's row directly, or (A transposed) sorted out of A by column.
 // Lists are two arrays, the indices p (int32) and the values, each `capacity` long.
+// The lists are built in nonzeros.ts, each row's sum in registers in sparse-row.ts.
 //
 // NOTE: a zero of A meets no value of B: where B holds ∞ or NaN, the dense product gives
 // NaN (0·∞) and this one does not. Otherwise only the order of the sums differs.
