@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { buildTfNet } from '../bench/systems/tfjs.js';
+import { buildTfNet } from '../bench/systems/tfjs-net.js';
 import { Convolution } from '../src/layers/convolution.js';
 import { Rng } from '../src/tensor/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';

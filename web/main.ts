@@ -1,6 +1,6 @@
 // The page: settings from the URL, the buttons, the worker's messages into the live view and
 // the evaluation panels, the drawing pad, model files. Training runs in worker.ts; this
-// thread only draws and answers input.
+// thread only draws and answers input (its elements by id: page-elements.ts).
 
 import { mnistLikePixels, sizeOf } from '../src/index.js';
 import { createDrawPad } from './draw-pad.js';
@@ -9,7 +9,8 @@ import { LiveView } from './live-view.js';
 import { renderConfusion, renderProbabilities, renderStrip, updateStrip, type Strip } from './panels.js';
 import { paintImage, paintTiles } from './pictures.js';
 import type { FromWorker, Snapshot, ToWorker } from './protocol.js';
-import { parseSettings, SETTING_NAMES, settingsFromQuery, settingsQuery, type PageSettings, type SettingsText } from './settings.js';
+import { $, buttons, fillForm, formSettings, showMessage, text } from './page-elements.js';
+import { parseSettings, settingsFromQuery, settingsQuery, type PageSettings } from './settings.js';
 
 /** What `window.scratchnetPage.state()` reports. */
 export interface PageState {
@@ -24,17 +25,6 @@ export interface PageState {
 
 /** While training, the drawing is classified again this often (the net keeps changing under it). */
 const REPREDICT_MS = 250;
-
-const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
-const form = $<HTMLFormElement>('settings');
-const buttons = {
-  train: $<HTMLButtonElement>('train'), pause: $<HTMLButtonElement>('pause'), resume: $<HTMLButtonElement>('resume'),
-  step: $<HTMLButtonElement>('step'), reset: $<HTMLButtonElement>('reset'), save: $<HTMLButtonElement>('save-model'),
-  clear: $<HTMLButtonElement>('clear'), servedData: $<HTMLButtonElement>('served-data'),
-};
-const text = (id: string, value: string): void => {
-  $(id).textContent = value;
-};
 
 type Phase = 'idle' | 'starting' | 'running' | 'paused' | 'finished';
 let phase: Phase = 'idle';
@@ -186,16 +176,6 @@ function clearRun(): void {
   tiles.getContext('2d')!.clearRect(0, 0, tiles.width, tiles.height);
 }
 
-/** The form's non-empty values. */
-function formSettings(): SettingsText {
-  const values: SettingsText = {};
-  for (const name of SETTING_NAMES) {
-    const field = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
-    if (field?.value.trim()) values[name] = field.value.trim();
-  }
-  return values;
-}
-
 /** Starts a run with the form's settings (paused at iteration 0 for Step); the URL takes them. */
 function train(mode: 'run' | 'step'): void {
   let settings: PageSettings;
@@ -240,18 +220,9 @@ async function loadModelFile(file: File): Promise<void> {
   post({ type: 'load-model', name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
 }
 
-function showMessage(message: string, kind: 'error' | 'info' = 'error'): void {
-  const element = $('message');
-  element.className = kind;
-  element.textContent = message;
-}
-
 // Wiring.
 const initial = settingsFromQuery(location.search);
-for (const name of SETTING_NAMES) {
-  const field = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
-  if (field && initial[name] !== undefined) field.value = initial[name];
-}
+fillForm(initial);
 let startSettings: PageSettings;
 try {
   startSettings = parseSettings(initial);

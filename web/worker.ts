@@ -1,38 +1,23 @@
 // The page's training worker: the same core and kernels as `scratchnet train`, stepped in
 // slices of ~30 ms (trainSteps) so that between slices it answers the page: pause, step,
 // predictions for the drawing pad, model files. The main thread never runs the math.
+// Kernels and dataset: worker-data.ts; the wire to the page: worker-post.ts.
 
 import {
-  buildNet, describeBackend, InputError, loadModelFile, needsImageShape, predictProbabilities, resolveRun, Rng,
-  saveModel, Tensor, toImageData, trainSteps, useBackend, DivergenceError,
-  type Evaluation, type ImageData, type Kernels, type ModelChoice, type ModelKind, type Optimizer, type SpecNet, type TrainResult, type TrainStep,
+  buildNet, DivergenceError, loadModelFile, needsImageShape, predictProbabilities, resolveRun, Rng, saveModel, Tensor, trainSteps,
+  type Evaluation, type ImageData, type ModelChoice, type ModelKind, type Optimizer, type SpecNet, type TrainResult, type TrainStep,
 } from '../src/index.js';
-import { fetchIdxSet, readIdxFiles, type IdxSet } from './idx-files.js';
-import type { EvaluationPoint, FromWorker, ToWorker } from './protocol.js';
+import { readIdxFiles } from './idx-files.js';
+import type { EvaluationPoint } from './protocol.js';
 import type { PageSettings } from './settings.js';
 import { asInput, snapshot } from './snapshot.js';
+import { initBackend, loadData, STRIP_SIZE, useData } from './worker-data.js';
+import { later, messageOf, post, scope } from './worker-post.js';
 
 /** Work between two looks at the message queue: short enough for a pause or a prediction to wait at most this. */
 const SLICE_MS = 30;
 /** Loss updates to the page at most this often (20 a second: the charts' ≥ 10 updates/s with room to spare). */
 const PROGRESS_MS = 50;
-/** Test digits shown with their predictions. */
-const STRIP_SIZE = 24;
-
-const scope = self as unknown as {
-  postMessage(message: FromWorker, transfer?: Transferable[]): void;
-  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
-};
-const post = (message: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(message, transfer);
-
-// A zero-delay task queue (setTimeout(0) is clamped to 4 ms when nested).
-const channel = new MessageChannel();
-const tasks: (() => void)[] = [];
-channel.port1.onmessage = () => tasks.shift()?.();
-const later = (task: () => void): void => {
-  tasks.push(task);
-  channel.port2.postMessage(null);
-};
 
 interface Run {
   readonly net: SpecNet;
@@ -56,9 +41,6 @@ interface Run {
   last: EvaluationPoint | undefined;
 }
 
-let backendReady: Promise<void> | undefined;
-let idxSource: Promise<IdxSet> | undefined;
-let dataCache: { keepShape: boolean; data: ImageData } | undefined;
 let run: Run | undefined;
 /** Bumped by Train and Reset: a run whose data arrives after a newer request is dropped. */
 let generation = 0;
@@ -69,7 +51,7 @@ scope.onmessage = (event) => {
   const message = event.data;
   switch (message.type) {
     case 'init':
-      backendReady = init(message.backend, message.threads);
+      initBackend(message.backend, message.threads);
       break;
     case 'train':
       generation++;
@@ -116,60 +98,6 @@ scope.onmessage = (event) => {
       break;
   }
 };
-
-async function init(backendName: 'wasm' | 'js', threads: number | undefined): Promise<void> {
-  let backend: Kernels;
-  let note = '';
-  try {
-    backend = await useBackend(backendName, { threads });
-  } catch (error) {
-    // No WebAssembly SIMD here: the portable kernels compute the same numbers, slower.
-    backend = await useBackend('js');
-    note = ` (wasm failed: ${messageOf(error)})`;
-  }
-  const threadCount = (backend as { threads?: number }).threads ?? 1;
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  post({ type: 'ready', backend: `${describeBackend(backend)}${note}`, threads: threadCount, isolated });
-}
-
-/** Switches the dataset (undefined: the served one); the next run uses it. */
-function useData(source: Promise<IdxSet> | undefined, during: 'files' | 'data'): void {
-  const previous = { idxSource, dataCache };
-  idxSource = source;
-  dataCache = undefined;
-  void loadData(false).catch((error: unknown) => {
-    // A broken file leaves the previous dataset in place.
-    ({ idxSource, dataCache } = previous);
-    post({ type: 'error', message: messageOf(error), during });
-  });
-}
-
-/** The dataset as the model kind needs it (flat, or N×1×H×W for conv nets); posts its summary and test strip. */
-async function loadData(keepShape: boolean): Promise<ImageData> {
-  await backendReady;
-  if (dataCache && dataCache.keepShape === keepShape) return dataCache.data;
-  if (!idxSource) {
-    post({ type: 'status', text: 'loading MNIST…' });
-    idxSource = fetchIdxSet(new URL('data/', import.meta.url), (text) => post({ type: 'status', text: `loaded ${text}` }));
-  }
-  const set = await idxSource;
-  // NOTE: after the backend: a shared-memory backend allocates the float32 images in its memory.
-  const data = toImageData(set.train, set.test, set.source, { keepShape });
-  if (data.train.images.rows === 0) throw new InputError(`${set.train.imagesName}: the training set holds no images`);
-  dataCache = { keepShape, data };
-  const count = Math.min(STRIP_SIZE, data.test.images.rows);
-  const perImage = data.test.images.data.length / Math.max(data.test.images.rows, 1);
-  post({
-    type: 'data',
-    source: data.source,
-    trainSize: data.train.images.rows,
-    testSize: data.test.images.rows,
-    imageShape: [...data.imageShape],
-    classes: data.classes,
-    strip: { pixels: data.test.images.data.slice(0, count * perImage) as Float32Array, labels: data.test.labels.slice(0, count), count },
-  });
-  return data;
-}
 
 async function startRun(settings: PageSettings, mode: 'run' | 'step'): Promise<void> {
   const paused = mode === 'step';
@@ -329,6 +257,3 @@ function saveCurrent(): void {
   post({ type: 'model-bytes', bytes, name: 'model.safetensors' }, [bytes.buffer as ArrayBuffer]);
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
