@@ -11,17 +11,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
 import { runCli } from './cli.js';
 import { tempFolder } from './mnist-fixture.js';
+import type { PageState } from '../../web/main.js';
 import { startServe, type Served } from './web-serve.js';
 
-export interface PageState {
-  running: boolean;
-  iteration: number;
-  loss: number;
-  trainAccuracy: number;
-  testAccuracy: number;
-  backend: string;
-  threads: number;
-}
+/** What `window.scratchnetPage.state()` reports: the page's own type. */
+export type { PageState };
 export interface PageRun {
   iterations: number;
   losses: number[];
