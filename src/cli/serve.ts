@@ -2,11 +2,11 @@
 // serves and refuses). Loopback by default; Ctrl-C closes it.
 
 import { Command, InvalidArgumentError } from 'commander';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
-import { findInFolder, MNIST_FILES, mnistPackageFolder } from '../data/mnist-files.js';
+import { checkDataFolder, mnistPackageFolder } from '../data/mnist-files.js';
 import { nonNegativeInt } from './options.js';
 import { createWebServer, PAGE_PATH } from './web-server.js';
 
@@ -33,11 +33,7 @@ export function serveCommand(): Command {
     .option('--data <dir>', 'serve the four MNIST-format IDX files (raw or .gz) from this folder instead of the bundled MNIST')
     .action(async (options: ServeCliOptions) => {
       const dataDir = options.data ?? mnistPackageFolder();
-      if (options.data !== undefined) {
-        if (!existsSync(options.data)) throw new InputError(`--data ${options.data}: folder not found`);
-        if (!statSync(options.data).isDirectory()) throw new InputError(`--data ${options.data}: not a folder`);
-        for (const name of Object.values(MNIST_FILES)) findInFolder(options.data, name);
-      }
+      if (options.data !== undefined) checkDataFolder(options.data);
       if (!existsSync(new URL('../../web/index.html', import.meta.url))) {
         throw new InputError('the page is not built (dist/web/index.html is missing): run npm run build');
       }

