@@ -7,6 +7,7 @@ export { sparseAPays } from './gemm-sparse';
 export {
   addBias, axpy, countCorrect, gatherRows, relu, reluBackward, softmaxCrossEntropy, softmaxCrossEntropyBackward, sumRows,
 } from './elementwise';
+export { gatherPixelRows } from './pixels';
 export { convBackwardBlock, convForwardBlock, convReduce } from './conv';
 export { maxPoolBackward, maxPoolForward } from './pool';
 export { adamUpdate } from './optim';

@@ -47,7 +47,9 @@ export { encodeSafetensors, decodeSafetensors, type SafetensorsContents } from '
 export { encodeTrainingState, decodeTrainingState, type TrainingState, type OptimizerSnapshot } from './io/training-state.js';
 
 export { parseIdx, writeIdx, type Idx } from './data/idx.js';
-export { toDataset, toImageData, oneHot, type Dataset, type ImageData } from './data/dataset.js';
+export { toDataset, toImageData, datasetFrom, pixelDataset, imageCount, sampleShapeOf, oneHot, type Dataset, type ImageData } from './data/dataset.js';
+export { gatherImages, imageRows } from './data/image-rows.js';
+export { DatasetAccuracy } from './train/dataset-accuracy.js';
 export { InputError } from './errors.js';
 export { mnistLikePixels, cropToInk, scaledSize, resizeArea, centreByMass, type InkCrop, type MnistLikeOptions } from './data/mnist-like.js';
 export { resolveRun, MODEL_KINDS, MODEL_DEFAULTS, needsImageShape, type ModelKind, type ModelCliOptions, type ModelChoice, type ResolvedRun } from './train/run-settings.js';

@@ -43,10 +43,11 @@ test('epochs mode: evalAtStart adds epoch 0; evalSamples limits all but the fina
   const data = { train: blobs(60, rng), test: blobs(40, rng) };
   const net = new MultiLayerNet({ inputSize: 4, hiddenSizes: [8], outputSize: 3, rng: new Rng(4) });
   const rowsSeen: number[] = [];
-  const accuracy = net.accuracy.bind(net);
-  net.accuracy = (x, t, chunk) => {
-    rowsSeen.push(x.rows);
-    return accuracy(x, t, chunk);
+  // Evaluations predict without training mode, one chunk per set here (a chunk holds 1000 rows).
+  const predict = net.predict.bind(net);
+  net.predict = (x, training) => {
+    if (!training) rowsSeen.push(x.rows);
+    return predict(x, training);
   };
   const result = train(net, createOptimizer('sgd', { lr: 0.1 }), data, rng, { epochs: 2, batchSize: 20, evalAtStart: true, evalSamples: 15 });
   assert.deepEqual(result.evaluations.map((e) => e.epoch), [0, 1, 2]);

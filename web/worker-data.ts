@@ -1,7 +1,7 @@
 // The worker's kernels and dataset: the backend the page asked for (the portable one if wasm
 // fails), and the dataset (served or the user's IDX files) loaded once per layout.
 
-import { describeBackend, InputError, toImageData, useBackend, type ImageData, type Kernels } from '../src/index.js';
+import { describeBackend, imageCount, imageRows, InputError, toImageData, useBackend, type ImageData, type Kernels } from '../src/index.js';
 import { fetchIdxSet, type IdxSet } from './idx-files.js';
 import { messageOf, post } from './worker-post.js';
 
@@ -53,20 +53,19 @@ export async function loadData(keepShape: boolean): Promise<ImageData> {
     idxSource = fetchIdxSet(new URL('data/', import.meta.url), (text) => post({ type: 'status', text: `loaded ${text}` }));
   }
   const set = await idxSource;
-  // NOTE: after the backend: a shared-memory backend allocates the float32 images in its memory.
+  // NOTE: after the backend: a shared-memory backend keeps the images' bytes in its memory.
   const data = toImageData(set.train, set.test, set.source, { keepShape });
-  if (data.train.images.rows === 0) throw new InputError(`${set.train.imagesName}: the training set holds no images`);
+  if (imageCount(data.train) === 0) throw new InputError(`${set.train.imagesName}: the training set holds no images`);
   dataCache = { keepShape, data };
-  const count = Math.min(STRIP_SIZE, data.test.images.rows);
-  const perImage = data.test.images.data.length / Math.max(data.test.images.rows, 1);
+  const count = Math.min(STRIP_SIZE, imageCount(data.test));
   post({
     type: 'data',
     source: data.source,
-    trainSize: data.train.images.rows,
-    testSize: data.test.images.rows,
+    trainSize: imageCount(data.train),
+    testSize: imageCount(data.test),
     imageShape: [...data.imageShape],
     classes: data.classes,
-    strip: { pixels: data.test.images.data.slice(0, count * perImage) as Float32Array, labels: data.test.labels.slice(0, count), count },
+    strip: { pixels: imageRows(data.test, 0, count).data.slice() as Float32Array, labels: data.test.labels.slice(0, count), count },
   });
   return data;
 }

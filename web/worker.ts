@@ -4,7 +4,7 @@
 // Kernels and dataset: worker-data.ts; the wire to the page: worker-post.ts.
 
 import {
-  buildNet, DivergenceError, loadModelFile, needsImageShape, predictProbabilities, resolveRun, Rng, saveModel, Tensor, trainSteps,
+  buildNet, DivergenceError, imageCount, imageRows, loadModelFile, needsImageShape, predictProbabilities, resolveRun, Rng, sampleShapeOf, saveModel, Tensor, trainSteps,
   type Evaluation, type ImageData, type ModelChoice, type ModelKind, type Optimizer, type SpecNet, type TrainResult, type TrainStep,
 } from '../src/index.js';
 import { readIdxFiles } from './idx-files.js';
@@ -107,9 +107,9 @@ async function startRun(settings: PageSettings, mode: 'run' | 'step'): Promise<v
     const choice: ModelChoice = { kind: settings.model as ModelKind };
     const data = await loadData(needsImageShape(choice));
     if (request !== generation) return;
-    const trainSize = data.train.images.rows;
+    const trainSize = imageCount(data.train);
     const resolved = resolveRun(choice, settings, {
-      inputShape: data.train.images.shape.slice(1), imageShape: data.imageShape, classes: data.classes, trainSize,
+      inputShape: sampleShapeOf(data.train), imageShape: data.imageShape, classes: data.classes, trainSize,
     });
     // As `scratchnet train`: one Rng for the initial weights, then the batches.
     const rng = new Rng(settings.seed);
@@ -117,8 +117,8 @@ async function startRun(settings: PageSettings, mode: 'run' | 'step'): Promise<v
     const { schedule } = resolved;
     const itersPerEpoch = schedule.epochs !== undefined ? Math.ceil(trainSize / schedule.batchSize) : Math.max(trainSize / schedule.batchSize, 1);
     const iterations = schedule.iterations ?? schedule.epochs! * Math.ceil(trainSize / schedule.batchSize);
-    const strip = asInput(data.test.images.sliceRows(0, Math.min(STRIP_SIZE, data.test.images.rows)), net.spec.inputShape);
-    const config = { ...resolved.config, seed: settings.seed, data: data.source, trainImages: trainSize, testImages: data.test.images.rows, trainedIn: 'scratchnet page' };
+    const strip = asInput(imageRows(data.test, 0, Math.min(STRIP_SIZE, imageCount(data.test))), net.spec.inputShape);
+    const config = { ...resolved.config, seed: settings.seed, data: data.source, trainImages: trainSize, testImages: imageCount(data.test), trainedIn: 'scratchnet page' };
     const current: Run = {
       net, optimizer: resolved.optimizer, data, strip, iterations, itersPerEpoch, lrDecay: resolved.lrDecay, config,
       losses: new Float32Array(iterations), done: 0, sent: 0, lastPost: 0, seconds: 0, paused, finished: false, last: undefined,

@@ -1,6 +1,6 @@
 // scratchnet through its library API: the same train() loop, net and optimizer the CLI uses.
 
-import type { ImageData } from '../../src/data/dataset.js';
+import { type ImageData, imageCount } from '../../src/data/dataset.js';
 import { loadMnistPackage } from '../../src/data/mnist-files.js';
 import { buildNet } from '../../src/nets/spec.js';
 import { createOptimizer } from '../../src/optim/factory.js';
@@ -48,7 +48,7 @@ export async function trainScratchnet(request: TrainRequest, load: () => ImageDa
     wallSeconds,
     trainSeconds: result.seconds.train,
     evalSeconds: result.seconds.evaluate,
-    evaluatedImages: evaluatedImages(job, data.train.images.rows, data.test.images.rows),
+    evaluatedImages: evaluatedImages(job, imageCount(data.train), imageCount(data.test)),
     finalTrainAccuracy: result.final.trainAccuracy,
     finalTestAccuracy: result.final.testAccuracy,
     firstLoss,

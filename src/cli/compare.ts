@@ -7,13 +7,14 @@
 
 import { Command, Option } from 'commander';
 import { join, resolve } from 'node:path';
-import type { ImageData } from '../data/dataset.js';
+import { type ImageData, imageCount, sampleShapeOf } from '../data/dataset.js';
 import { InputError } from '../errors.js';
 import { multiLayerSpec, type Activation } from '../nets/multi-layer-net.js';
 import { buildNet, type Init, type ModelSpec } from '../nets/spec.js';
 import { createOptimizer, OPTIMIZERS, type OptimizerOptions } from '../optim/factory.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Rng } from '../tensor/rng.js';
+import { sizeOf } from '../tensor/tensor.js';
 import { trainSteps, type TrainResult } from '../train/trainer.js';
 import { withBackendStarting } from './backend-start.js';
 import { inRunFolder, newRunFolder, openFolder, runMetrics, writeMetrics } from './files.js';
@@ -123,8 +124,8 @@ export async function runComparison(what: 'optimizers' | 'init', variants: Varia
   // Every optimizer is created up front, so a bad option fails before any data is read.
   for (const v of variants) createOptimizer(v.optimizer, v.optimizerOptions);
   const { backend, loaded: data } = await withBackendStarting(options, () => loadData(options, {}, (line) => console.error(line)));
-  if (data.train.images.rows === 0) throw new InputError(`${data.source}: the training set holds no images`);
-  const spec = multiLayerSpec({ inputSize: data.train.images.cols, hiddenSizes: options.hidden, outputSize: data.classes, activation: options.activation });
+  if (imageCount(data.train) === 0) throw new InputError(`${data.source}: the training set holds no images`);
+  const spec = multiLayerSpec({ inputSize: sizeOf(sampleShapeOf(data.train)), hiddenSizes: options.hidden, outputSize: data.classes, activation: options.activation });
   const comparison: Comparison = { what, variants, options, data, spec, backend: backend.name, out: resolve(options.out ?? newRunFolder()) };
   await inRunFolder(comparison.out, async () => {
     // Ctrl-C during the runs stops them; once they are done, the chart is written all the same.
@@ -157,13 +158,13 @@ interface VariantRun {
 }
 
 function netName({ data, options }: Comparison): string {
-  return `${data.train.images.cols}-${options.hidden.join('-')}-${data.classes} ${options.activation}`;
+  return `${sizeOf(sampleShapeOf(data.train))}-${options.hidden.join('-')}-${data.classes} ${options.activation}`;
 }
 
 function printStart(comparison: Comparison): void {
   const { what, options, data, backend } = comparison;
   console.log(`scratchnet compare ${what}: ${netName(comparison)} net, ${options.iters} iterations, batch ${options.batch}, seed ${options.seed}`);
-  console.log(`data: ${data.source} (${data.train.images.rows} train, ${data.test.images.rows} test); backend ${backend}`);
+  console.log(`data: ${data.source} (${imageCount(data.train)} train, ${imageCount(data.test)} test); backend ${backend}`);
 }
 
 /** Each variant in turn, its metrics.json written as it ends; Ctrl-C stops between two iterations and keeps the runs already done. */

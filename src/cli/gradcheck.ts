@@ -5,6 +5,8 @@ import { Command } from 'commander';
 import { InputError } from '../errors.js';
 import type { LayerNet } from '../nets/layer-net.js';
 import { TwoLayerNet } from '../nets/two-layer-net.js';
+import { imageCount } from '../data/dataset.js';
+import { imageRows } from '../data/image-rows.js';
 import { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gradientCheck, type GradcheckRow } from '../train/gradcheck.js';
@@ -31,9 +33,9 @@ export function gradcheckCommand(): Command {
   addBackendOptions(command);
   return command.action(async (options: GradcheckCliOptions) => {
     const { loaded: data } = await withBackendStarting(options, () => loadData(options));
-    const count = Math.min(options.images, data.train.images.rows);
+    const count = Math.min(options.images, imageCount(data.train));
     if (count === 0) throw new InputError(`${data.source}: the training set holds no images`);
-    const x = data.train.images.sliceRows(0, count).as('float64');
+    const x = imageRows(data.train, 0, count).as('float64');
     const t = data.train.labels.subarray(0, count);
     const inputSize = x.cols;
     const net = new TwoLayerNet({ inputSize, hiddenSize: options.hidden, outputSize: data.classes, dtype: 'float64', rng: new Rng(options.seed) });

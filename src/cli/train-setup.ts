@@ -2,7 +2,8 @@
 // checkpoint's when resuming), where the run resumes, and its config for metrics.json.
 
 import { resolve } from 'node:path';
-import type { ImageData } from '../data/dataset.js';
+import { type ImageData, imageCount, sampleShapeOf } from '../data/dataset.js';
+import { imageRows } from '../data/image-rows.js';
 import { InputError } from '../errors.js';
 import { readCheckpointModel, restoreCheckpointFiles, type RandomStreams } from '../io/checkpoint-files-node.js';
 import type { LoadedModel } from '../io/model-file.js';
@@ -52,9 +53,9 @@ export async function prepareRun(options: TrainCliOptions, explicit: ReadonlySet
   const { backend, loaded } = await withBackendStarting(options, () => loadInputs(options, streams));
   markPhase('threads');
   const { data, model, checkpoint, loadSeconds } = loaded;
-  const trainSize = data.train.images.rows;
+  const trainSize = imageCount(data.train);
   if (trainSize === 0) throw new InputError(`${data.source}: the training set holds no images`);
-  const run = resolveRun(model, options, { inputShape: data.train.images.shape.slice(1), imageShape: data.imageShape, classes: data.classes, trainSize });
+  const run = resolveRun(model, options, { inputShape: sampleShapeOf(data.train), imageShape: data.imageShape, classes: data.classes, trainSize });
   const net = checkpoint ? checkpointNet(checkpoint, run, options) : buildNet(run.spec, { rng, init: run.init, weightDecay: run.weightDecay });
   Object.assign(streams, layerRandomStreams(net));
   checkOutputs(net, data, options.model);
@@ -88,7 +89,7 @@ function checkpointNet(checkpoint: LoadedModel, run: ResolvedRun, options: Train
 }
 
 function checkOutputs(net: SpecNet, data: ImageData, model: string): void {
-  const outputs = net.predict(data.train.images.sliceRows(0, 1)).cols;
+  const outputs = net.predict(imageRows(data.train, 0, 1)).cols;
   if (outputs !== data.classes) throw new InputError(`--model ${model}: the net has ${outputs} outputs but the data has ${data.classes} classes`);
 }
 
@@ -111,8 +112,8 @@ function runConfig(run: ResolvedRun, options: TrainCliOptions, backend: Kernels,
     backend: backend.name,
     threads: options.threads,
     data: data.source,
-    trainImages: data.train.images.rows,
-    testImages: data.test.images.rows,
+    trainImages: imageCount(data.train),
+    testImages: imageCount(data.test),
     ...(resume ? { resumedFrom: { file: resolve(options.resume!), iteration: resume.iteration } } : {}),
   };
 }

@@ -4,6 +4,7 @@
 
 import { Command } from 'commander';
 import { dirname, join, resolve } from 'node:path';
+import { imageCount } from '../data/dataset.js';
 import { MODEL_FILE, writeCheckpoint } from '../io/checkpoint-files-node.js';
 import { readModelFile } from '../io/model-files-node.js';
 import { startBackgroundRenderer, type BackgroundRenderer } from '../report/background-render.js';
@@ -96,7 +97,7 @@ function printStart({ options, setup }: Job): void {
   const { run, resume, iterations, data, backend } = setup;
   console.log(`scratchnet train: ${run.summary}, seed ${options.seed}`);
   if (resume) console.log(`resuming ${options.resume} at iteration ${resume.iteration} of ${iterations}`);
-  console.log(`data: ${data.source} (${data.train.images.rows} train, ${data.test.images.rows} test); backend ${backend.name}`);
+  console.log(`data: ${data.source} (${imageCount(data.train)} train, ${imageCount(data.test)} test); backend ${backend.name}`);
 }
 
 function checkpointSaver({ options, setup, out }: Job): SaveCheckpoint {
@@ -108,7 +109,7 @@ function checkpointSaver({ options, setup, out }: Job): SaveCheckpoint {
 async function trainLoop(setup: TrainSetup, save: SaveCheckpoint, stop: StopRequest): Promise<Stepped> {
   const { net, run, data, rng, iterations, resume } = setup;
   const { evalSamples } = run.schedule;
-  const sampled = (evalSamples ?? Infinity) < Math.max(data.train.images.rows, data.test.images.rows) ? ` (on the first ${evalSamples} images)` : '';
+  const sampled = (evalSamples ?? Infinity) < Math.max(imageCount(data.train), imageCount(data.test)) ? ` (on the first ${evalSamples} images)` : '';
   const progress = createProgress(iterations, { from: resume?.iteration });
   const steps = trainSteps(net, run.optimizer, data, rng, { ...run.schedule, resume }, {
     onIteration: (iteration, loss) => progress.update(iteration, loss),

@@ -1,15 +1,40 @@
-// From IDX images and labels to what training needs: float32 pixels in 0..1 and class
-// indices. Image size and class count come from the files.
+// From IDX images and labels to what training needs: images (kept as bytes, read as float32
+// in 0..1) and class indices. Image size and class count come from the files.
 
 import { InputError } from '../errors.js';
-import { allocate, Tensor } from '../tensor/tensor.js';
+import { bytesToUnit } from '../tensor/kernels/pixels.js';
+import { allocate, allocateBytes, sizeOf, Tensor } from '../tensor/tensor.js';
 import type { Idx } from './idx.js';
 
+/**
+ * Images and their labels: the book's (x, t), `{ images, labels }`. A set loaded from IDX
+ * files keeps its images as bytes (`pixels`) and says how many and of what shape; its float
+ * `images` are made on first use only (training and evaluation read the bytes: image-rows.ts).
+ */
 export interface Dataset {
-  /** N×D (flat) or N×1×H×W images, float32 in 0..1. */
+  /**
+   * The images as float32 in 0..1: N×D (flat) or N×1×H×W. For a set with `pixels`, made on
+   * first use and kept, at four bytes a pixel.
+   */
   readonly images: Tensor;
   /** Class index per image. */
   readonly labels: Uint8Array;
+  /** The images as loaded, one byte a pixel (pixel = byte / 255); with count and sampleShape. */
+  readonly pixels?: Uint8Array;
+  /** How many images (given with pixels). */
+  readonly count?: number;
+  /** One image as a net takes it, [D] or [1, H, W] (given with pixels). */
+  readonly sampleShape?: readonly number[];
+}
+
+/** How many images the set holds (without making a pixel set's floats). */
+export function imageCount(set: Dataset): number {
+  return set.count ?? set.images.rows;
+}
+
+/** The shape of one image as a net takes it (without making a pixel set's floats). */
+export function sampleShapeOf(set: Dataset): readonly number[] {
+  return set.sampleShape ?? set.images.shape.slice(1);
 }
 
 export interface ImageData {
@@ -53,31 +78,51 @@ export function checkSameImageShape(trainDims: readonly number[], testDims: read
   }
 }
 
-/** byte / 255 as float32, for every byte value. */
-const UNIT = Float32Array.from({ length: 256 }, (_, value) => value / 255);
-
-/** Writes bytes / 255 into `out` from `offset`: one pass, through a 256-entry table. */
-export function bytesToUnit(bytes: Uint8Array, out: Float32Array, offset = 0): void {
-  const n = bytes.length;
-  if (offset + n > out.length) throw new RangeError(`bytesToUnit: ${n} values at ${offset} overflow ${out.length}`);
-  for (let i = 0; i < n; i++) out[offset + i] = UNIT[bytes[i]!]!;
+/** Images per set and the shape of one, from IDX dimensions (N, then the image's own). */
+function shapes(dims: readonly number[], options: DatasetOptions): { count: number; sampleShape: number[] } {
+  const pixelShape = dims.slice(1);
+  const flat = pixelShape.reduce((a, b) => a * b, 1);
+  return { count: dims[0]!, sampleShape: options.keepShape && dims[0]! > 0 ? [1, ...pixelShape] : [flat] };
 }
 
 /** A Dataset over pixels already in 0..1 (`dims`: N, then the image's own dimensions). */
 export function datasetFrom(dims: readonly number[], pixels: Float32Array, labels: Uint8Array, options: DatasetOptions = {}): Dataset {
-  const count = dims[0]!;
-  const pixelShape = dims.slice(1);
-  const shape = count === 0 ? [0, pixelShape.reduce((a, b) => a * b, 1)] : options.keepShape ? [count, 1, ...pixelShape] : [count, pixels.length / count];
-  return { images: new Tensor(pixels, shape), labels };
+  const { count, sampleShape } = shapes(dims, options);
+  return { images: new Tensor(pixels, [count, ...sampleShape]), labels };
+}
+
+/**
+ * A Dataset that keeps its images as bytes, one a pixel (`dims`: N, then the image's own
+ * dimensions): a quarter of the memory of floats, and no conversion up front. Its float
+ * `images` are made only if something asks for them.
+ */
+export function pixelDataset(dims: readonly number[], pixels: Uint8Array, labels: Uint8Array, options: DatasetOptions = {}): Dataset {
+  const { count, sampleShape } = shapes(dims, options);
+  if (pixels.length !== count * sizeOf(sampleShape)) throw new Error(`pixelDataset: ${pixels.length} bytes for ${count} images of ${sampleShape.join('×')}`);
+  let images: Tensor | undefined;
+  return {
+    count,
+    sampleShape,
+    labels,
+    pixels,
+    get images(): Tensor {
+      if (!images) {
+        const data = allocate('float32', pixels.length) as Float32Array;
+        bytesToUnit(pixels, data);
+        images = new Tensor(data, [count, ...sampleShape]);
+      }
+      return images;
+    },
+  };
 }
 
 /** Checks a pair of IDX files and converts it; errors name the offending file. */
 export function toDataset(pair: IdxPair, options: DatasetOptions = {}): Dataset {
   const { images, labels, imagesName, labelsName } = pair;
   checkIdxPair(images.dims, labels.dims, imagesName, labelsName);
-  const pixels = allocate('float32', images.data.length) as Float32Array;
-  bytesToUnit(images.data, pixels);
-  return datasetFrom(images.dims, pixels, labels.data.slice(), options);
+  const pixels = allocateBytes(images.data.length);
+  pixels.set(images.data);
+  return pixelDataset(images.dims, pixels, labels.data.slice(), options);
 }
 
 /** Combines train and test sets, checking that they describe the same kind of image. */

@@ -7,9 +7,9 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../errors.js';
-import { allocate } from '../tensor/tensor.js';
+import { allocateBytes } from '../tensor/tensor.js';
 import { ChecksumCache, scratchnetCacheFolder } from './checksum-cache.js';
-import { bytesToUnit, checkIdxPair, checkSameImageShape, combineSets, datasetFrom, type DatasetOptions, type ImageData } from './dataset.js';
+import { checkIdxPair, checkSameImageShape, combineSets, type DatasetOptions, type ImageData, pixelDataset } from './dataset.js';
 import { parseIdx } from './idx.js';
 import { openIdxFile, type IdxFile } from './idx-file.js';
 
@@ -114,8 +114,8 @@ interface Verification {
 
 /**
  * The four MNIST files of `dir`: every header is checked before any data is read, then each
- * file is read once, its bytes hashed (when verifying and not already known) and converted
- * to floats in the same pass.
+ * file is read once, straight into the dataset's bytes, and hashed there (when verifying and
+ * not already known).
  */
 function loadIdxFolder(dir: string, options: DatasetOptions, verify?: Verification): ImageData {
   const files: IdxFile[] = [];
@@ -128,11 +128,11 @@ function loadIdxFolder(dir: string, options: DatasetOptions, verify?: Verificati
     checkIdxPair(trainImages.dims, trainLabels.dims, trainImages.path, trainLabels.path);
     checkIdxPair(testImages.dims, testLabels.dims, testImages.path, testLabels.path);
     const set = (images: IdxFile, labels: IdxFile) => {
-      const pixels = allocate('float32', images.dims.reduce((a, b) => a * b, 1)) as Float32Array;
-      readVerified(images, verify, (piece, offset) => bytesToUnit(piece, pixels, offset));
-      const classes = new Uint8Array(labels.dims[0]!);
-      readVerified(labels, verify, (piece, offset) => classes.set(piece, offset));
-      return datasetFrom(images.dims, pixels, classes, options);
+      const pixels = allocateBytes(images.dataBytes);
+      readVerified(images, pixels, verify);
+      const classes = new Uint8Array(labels.dataBytes);
+      readVerified(labels, classes, verify);
+      return pixelDataset(images.dims, pixels, classes, options);
     };
     return combineSets(set(trainImages, trainLabels), set(testImages, testLabels), trainImages.dims.slice(1), dir);
   } finally {
@@ -140,24 +140,17 @@ function loadIdxFolder(dir: string, options: DatasetOptions, verify?: Verificati
   }
 }
 
-function readVerified(file: IdxFile, verify: Verification | undefined, onPiece: (piece: Uint8Array, offset: number) => void): void {
+/** Reads the file's data into `into`, checking its MD5 when `verify` knows one for it (and no cached verdict does). */
+function readVerified(file: IdxFile, into: Uint8Array, verify: Verification | undefined): void {
+  file.readInto(into);
   const expected = verify?.expected[basename(file.path).replace(/\.gz$/, '')];
-  if (expected === undefined) {
-    file.read(onPiece);
-    return;
-  }
+  if (expected === undefined) return;
   const known = verify!.cache.md5(file.path, file.stats);
   if (known !== undefined) {
     if (known !== expected) throw checksumError(file.path, known, expected, verify!.what);
-    file.read(onPiece);
     return;
   }
-  const hash = createHash('md5').update(file.header);
-  file.read((piece, offset) => {
-    hash.update(piece);
-    onPiece(piece, offset);
-  });
-  const actual = hash.digest('hex');
+  const actual = createHash('md5').update(file.header).update(into).digest('hex');
   if (actual !== expected) throw checksumError(file.path, actual, expected, verify!.what);
   verify!.cache.remember(file.path, file.stats, actual);
 }

@@ -26,6 +26,21 @@ export function allocate(dtype: DType, length: number): Data {
   return float32Allocator && length > 0 ? float32Allocator(length) : new Float32Array(length);
 }
 
+/** The float32 storage behind each array of allocateBytes (kept alive as long as the bytes are). */
+const byteStorage = new WeakMap<Uint8Array, Float32Array>();
+
+/**
+ * Zeroed bytes from the same place as float32 tensors (a wasm backend's memory when it is
+ * active, where its kernels read them in place): images kept as one byte per pixel.
+ */
+export function allocateBytes(length: number): Uint8Array {
+  if (!float32Allocator || length === 0) return new Uint8Array(length);
+  const storage = float32Allocator(Math.ceil(length / 4));
+  const bytes = new Uint8Array(storage.buffer, storage.byteOffset, length);
+  byteStorage.set(bytes, storage);
+  return bytes;
+}
+
 export function dtypeOf(data: Data): DType {
   return data instanceof Float64Array ? 'float64' : 'float32';
 }

@@ -4,11 +4,12 @@
 // Or, as the book's chapter 7 Trainer: a number of epochs, each a fresh shuffle of the
 // training set, with an evaluation after every epoch.
 
-import type { Dataset } from '../data/dataset.js';
+import { type Dataset, imageCount, sampleShapeOf } from '../data/dataset.js';
+import { gatherImages } from '../data/image-rows.js';
 import type { LayerNet } from '../nets/layer-net.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { kernels } from '../tensor/kernels/kernels.js';
 import type { Rng } from '../tensor/rng.js';
+import { DatasetAccuracy } from './dataset-accuracy.js';
 import { reuse, type Tensor } from '../tensor/tensor.js';
 
 export interface TrainOptions {
@@ -136,7 +137,7 @@ export function* trainSteps(
 ): Generator<TrainStep, TrainResult, void> {
   const { batchSize, epochs } = options;
   const trainSet = data.train;
-  const trainSize = trainSet.images.rows;
+  const trainSize = imageCount(trainSet);
   if (trainSize === 0) throw new Error('train: the training set is empty');
   const byEpochs = epochs !== undefined;
   if (byEpochs === (options.iterations !== undefined)) throw new Error('train: give either iterations or epochs');
@@ -165,15 +166,12 @@ export function* trainSteps(
   const start = now();
   let evaluateSeconds = 0;
 
+  const accuracy = new DatasetAccuracy(net);
   const evaluate = (all: boolean): { trainAccuracy: number; testAccuracy: number } => {
     const t0 = now();
     const limit = all ? Infinity : (options.evalSamples ?? Infinity);
-    const accuracyOn = (set: Dataset): number => {
-      const rows = Math.min(set.images.rows, limit);
-      return net.accuracy(rows < set.images.rows ? set.images.sliceRows(0, rows) : set.images, set.labels.subarray(0, rows));
-    };
-    const trainAccuracy = accuracyOn(trainSet);
-    const testAccuracy = accuracyOn(data.test);
+    const trainAccuracy = accuracy.of(trainSet, Math.min(trainSize, limit));
+    const testAccuracy = accuracy.of(data.test, Math.min(imageCount(data.test), limit));
     evaluateSeconds += now() - t0;
     return { trainAccuracy, testAccuracy };
   };
@@ -235,7 +233,7 @@ export class BatchSampler {
     this.t = new Uint8Array(batchSize);
     this.indices = new Int32Array(batchSize);
     if (sampling === 'shuffle') {
-      this.order = Int32Array.from({ length: set.images.rows }, (_, i) => i);
+      this.order = Int32Array.from({ length: imageCount(set) }, (_, i) => i);
       this.cursor = this.order.length;
     }
   }
@@ -260,16 +258,14 @@ export class BatchSampler {
   }
 
   next(): { x: Tensor; t: Uint8Array } {
-    const images = this.set.images;
-    const rows = images.rows;
-    const width = images.cols;
-    const x = (this.x = reuse(this.x, [this.batchSize, ...images.shape.slice(1)], images.dtype));
+    const rows = imageCount(this.set);
+    const x = (this.x = reuse(this.x, [this.batchSize, ...sampleShapeOf(this.set)], this.set.pixels ? 'float32' : this.set.images.dtype));
     for (let b = 0; b < this.batchSize; b++) {
       const index = this.nextIndex(rows);
       this.indices[b] = index;
       this.t[b] = this.set.labels[index]!;
     }
-    kernels().gatherRows(images.data, this.indices, x.data, width);
+    gatherImages(this.set, this.indices, x.data);
     return { x, t: this.t };
   }
 

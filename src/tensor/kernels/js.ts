@@ -6,6 +6,7 @@ import type { Data } from '../tensor.js';
 import { convBackwardJs, convForwardJs, maxPoolBackwardJs, maxPoolForwardJs } from './js-conv.js';
 import { gemmJs } from './js-gemm.js';
 import type { Kernels, LabelIndices } from './kernel-interface.js';
+import { bytesToUnit } from './pixels.js';
 
 export function createJsKernels(): Kernels {
   const backend: Kernels = {
@@ -70,6 +71,14 @@ export function createJsKernels(): Kernels {
       for (let b = 0; b < rows.length; b++) {
         const row = rows[b]!;
         dst.set(src.subarray(row * width, (row + 1) * width), b * width);
+      }
+    },
+
+    gatherPixelRows(src, rows, dst, width) {
+      for (let b = 0; b < rows.length; b++) {
+        const row = rows[b]!;
+        if (!(row >= 0 && (row + 1) * width <= src.length)) throw new Error(`gatherPixelRows: row ${row} is outside 0..${Math.floor(src.length / width) - 1}`);
+        bytesToUnit(src.subarray(row * width, (row + 1) * width), dst, b * width);
       }
     },
 

@@ -75,6 +75,9 @@ export interface Kernels {
   /** dst[b, :] = src[rows[b], :] for every b (rows of `width` values): a minibatch out of a dataset. */
   gatherRows(src: Data, rows: Int32Array, dst: Data, width: number): void;
 
+  /** dst[b, :] = src[rows[b], :] / 255 for every b: rows of images kept as bytes, as floats in 0..1. */
+  gatherPixelRows(src: Uint8Array, rows: Int32Array, dst: Data, width: number): void;
+
   /**
    * out[n, f, oy, ox] = Σ_{c,fy,fx} w[f, c, fy, fx] · x[n, c, oy·S + fy − P, ox·S + fx − P] + bias[f]
    * (x: N×C×H×W, w: FN×C×FH×FW, out: N×FN×OH×OW; zero padding).

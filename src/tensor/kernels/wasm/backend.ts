@@ -101,6 +101,34 @@ export function createWasmKernels(
     if (mayShare) policy.record(flops, share, (performance.now() - start) / 1000);
   };
 
+  /**
+   * dst[b, :] = src[rows[b], :] (`pixels`: bytes in, byte / 255 out), rows of `width` values;
+   * src at byte offset ps holds `limit` rows, dst (at pd) is float32.
+   */
+  const gather = (ps: number, limit: number, rows: Int32Array, pd: number, dst: Data, width: number, pixels: boolean): void => {
+    const count = rows.length;
+    need(pixels ? 'gatherPixelRows: dst' : 'gatherRows: dst', dst, count * width);
+    // NOTE: checked here, not in wasm: an index past the end would copy someone else's memory.
+    for (let b = 0; b < count; b++) {
+      const row = rows[b]!;
+      if (!(row >= 0 && row < limit)) throw new Error(`${pixels ? 'gatherPixelRows' : 'gatherRows'}: row ${row} is outside 0..${Math.floor(limit) - 1}`);
+    }
+    const pr = stageRows.reserve(count * 4);
+    heap.bytes.set(new Uint8Array(rows.buffer, rows.byteOffset, count * 4), pr);
+    // Reading rows scattered over a large dataset waits on memory: two threads keep
+    // twice as many reads in flight.
+    const bytes = count * width * 4;
+    const mayShare = pool !== undefined && bytes >= backend.minParallelGatherBytes;
+    const decision = mayShare ? (backend.adaptiveSplit ? gatherPolicy.decide(bytes) : 'split') : 'single';
+    const share = decision === 'split';
+    if (decision === 'single-wake') pool?.wake();
+    const start = mayShare ? performance.now() : 0;
+    if (share && pool) pool.gather(ps, pr, pd, count, width * 4, threads, pixels);
+    else if (pixels) wasm.gatherPixelRows(ps, pr, pd, count, width);
+    else wasm.gatherRows(ps, pr, pd, count, width * 4);
+    if (mayShare) gatherPolicy.record(bytes, share, (performance.now() - start) / 1000);
+  };
+
   const settings = { minParallelFlops: DEFAULT_MIN_PARALLEL_FLOPS, adaptiveSplit: true };
   const conv = createConvKernels({ wasm, heap, pool, scratch, js, settings });
 
@@ -218,27 +246,13 @@ export function createWasmKernels(
     gatherRows(src, rows, dst, width) {
       const ps = at(src), pd = at(dst);
       if (ps < 0 || pd < 0 || !Number.isInteger(width)) return js.gatherRows(src, rows, dst, width);
-      const count = rows.length;
-      need('gatherRows: dst', dst, count * width);
-      // NOTE: checked here, not in wasm: an index past the end would copy someone else's memory.
-      const limit = src.length / width;
-      for (let b = 0; b < count; b++) {
-        const row = rows[b]!;
-        if (!(row >= 0 && row < limit)) throw new Error(`gatherRows: row ${row} is outside 0..${Math.floor(limit) - 1}`);
-      }
-      const pr = stageRows.reserve(count * 4);
-      heap.bytes.set(new Uint8Array(rows.buffer, rows.byteOffset, count * 4), pr);
-      // Reading rows scattered over a large dataset waits on memory: two threads keep
-      // twice as many reads in flight.
-      const bytes = count * width * 4;
-      const mayShare = pool !== undefined && bytes >= backend.minParallelGatherBytes;
-      const decision = mayShare ? (backend.adaptiveSplit ? gatherPolicy.decide(bytes) : 'split') : 'single';
-      const share = decision === 'split';
-      if (decision === 'single-wake') pool?.wake();
-      const start = mayShare ? performance.now() : 0;
-      if (share && pool) pool.gather(ps, pr, pd, count, width * 4, threads);
-      else wasm.gatherRows(ps, pr, pd, count, width * 4);
-      if (mayShare) gatherPolicy.record(bytes, share, (performance.now() - start) / 1000);
+      gather(ps, src.length / width, rows, pd, dst, width, false);
+    },
+
+    gatherPixelRows(src, rows, dst, width) {
+      const ps = heap.offsetOf(src), pd = at(dst);
+      if (ps < 0 || pd < 0 || !Number.isInteger(width)) return js.gatherPixelRows(src, rows, dst, width);
+      gather(ps, src.length / width, rows, pd, dst, width, true);
     },
 
     ...conv,

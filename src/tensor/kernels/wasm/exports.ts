@@ -21,6 +21,8 @@ export interface KernelExports {
   axpy(alpha: number, x: number, y: number, length: number): void;
   countCorrect(scores: number, labels: number, labelBytes: number, rows: number, cols: number): number;
   gatherRows(src: number, rows: number, dst: number, count: number, rowBytes: number): void;
+  /** Rows of `width` bytes (pixels) out as rows of `width` floats, byte / 255. */
+  gatherPixelRows(src: number, rows: number, dst: number, count: number, width: number): void;
   /** Images of block `block` (desc: see assembly/conv.ts and CONV_DESC below). */
   convForwardBlock(desc: number, block: number, scratch: number): void;
   convBackwardBlock(desc: number, block: number, scratch: number): void;

@@ -104,8 +104,11 @@ export class GemmPool {
     this.post(OP_GEMM, split);
   }
 
-  /** dst[b, :] = src[rows[b], :] (byte offsets; rows: int32), the rows shared out in `blocks` blocks. */
-  gather(src: number, rows: number, dst: number, count: number, rowBytes: number, blocks: number): void {
+  /**
+   * dst[b, :] = src[rows[b], :] (byte offsets; rows: int32; rowBytes: of dst), the rows shared
+   * out in `blocks` blocks; `pixels`: src rows are bytes, converted to floats (byte / 255).
+   */
+  gather(src: number, rows: number, dst: number, count: number, rowBytes: number, blocks: number, pixels = false): void {
     const { ints } = this;
     const g = ARGS;
     ints[g] = src;
@@ -113,6 +116,7 @@ export class GemmPool {
     ints[g + 2] = dst;
     ints[g + 3] = count;
     ints[g + 4] = rowBytes;
+    ints[g + 5] = pixels ? 1 : 0;
     this.post(OP_GATHER, { columns: false, tile: 1, blocks: Math.min(blocks, count) });
   }
 

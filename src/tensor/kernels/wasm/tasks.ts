@@ -20,10 +20,13 @@ export function workOnTask(wasm: KernelExports, ints: Int32Array, floats: Float3
   let done = 0;
   for (let block = claimBlock(ints, seq, blocks); block >= 0; block = claimBlock(ints, seq, blocks)) {
     if (op === OP_GATHER) {
-      // src, rows, dst, count, rowBytes: rows [start, end) of the batch
+      // src, rows, dst, count, rowBytes (of dst), pixels: rows [start, end) of the batch
       const [start, end] = blockRange(block, blocks, ints[g + 3]!, tile);
       const rowBytes = ints[g + 4]!;
-      wasm.gatherRows(ints[g]!, ints[g + 1]! + start * 4, ints[g + 2]! + start * rowBytes, end - start, rowBytes);
+      const rows = ints[g + 1]! + start * 4;
+      const dst = ints[g + 2]! + start * rowBytes;
+      if (ints[g + 5] === 1) wasm.gatherPixelRows(ints[g]!, rows, dst, end - start, rowBytes / 4);
+      else wasm.gatherRows(ints[g]!, rows, dst, end - start, rowBytes);
     } else if (op === OP_CONV_FORWARD) {
       wasm.convForwardBlock(ints[g]!, block, scratch);
     } else if (op === OP_CONV_BACKWARD) {
