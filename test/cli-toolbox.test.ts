@@ -76,7 +76,7 @@ describe('CLI: toolbox runs end to end', () => {
     assert.deepEqual(metrics.final, { trainAccuracy: last.trainAccuracy, testAccuracy: last.testAccuracy });
     assert.equal(metrics.loss.length, 8);
     for (const name of ['accuracy.png', 'loss.png']) assert.ok(readPngSize(readFileSync(join(out, name))).width > 400);
-    assert.match(result.stdout, /cnn: 1×8×8 → conv 16×3² pad 1 → relu → maxpool 2 → conv 32×3² pad 1 → relu → maxpool 2 → affine 6 → relu → dropout 0\.5 → affine 3; adam lr 0\.002 ×0\.7\/epoch/);
+    assert.match(result.stdout, /cnn: 1×8×8 → conv 16×3² pad 1 → maxpool 2 → relu → conv 32×3² pad 1 → maxpool 2 → relu → affine 6 → relu → dropout 0\.5 → affine 3; adam lr 0\.002 ×0\.7\/epoch/);
     assert.equal(metrics.config.dropout, 0.5);
     assert.match(result.stdout, /epoch +2 \| iter +8 \| train acc/);
   });

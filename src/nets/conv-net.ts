@@ -1,5 +1,5 @@
 // The `cnn` model: convolution blocks, then one hidden Affine layer, then the output layer.
-//   for each block: Convolution → [BatchNorm] → Relu → max Pooling 2×2
+//   for each block: Convolution → [BatchNorm] → max Pooling 2×2 → Relu
 //   then Affine hidden → Relu → [Dropout] → Affine classes → SoftmaxWithLoss
 // The defaults are the CLI's `--model cnn`: 16 then 32 filters of 3×3 (pad 1, so pooling
 // halves 28 → 14 → 7), Affine 100, dropout 0.5: small enough to train in a few minutes on
@@ -37,7 +37,10 @@ export function convNetSpec(options: ConvNetSpecOptions = {}): ModelSpec {
   for (const { filters, size, stride = 1, pad = 0 } of blocks) {
     layers.push({ type: 'conv', filters, size, stride, pad });
     if (batchNorm) layers.push({ type: 'batchnorm' });
-    layers.push({ type: 'relu' }, { type: 'maxpool', size: 2, stride: 2 });
+    // NOTE: pooling before Relu is the same net as Relu before pooling, on a quarter of the
+    // values: max(relu(a), relu(b)) = relu(max(a, b)), and both orders send the gradient to the
+    // window's first maximum, or nowhere when it is ≤ 0 (Relu passes no gradient there).
+    layers.push({ type: 'maxpool', size: 2, stride: 2 }, { type: 'relu' });
   }
   layers.push({ type: 'affine', units: hiddenSize }, { type: 'relu' });
   if (dropout > 0) layers.push({ type: 'dropout', ratio: dropout });
