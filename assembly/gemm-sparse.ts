@@ -18,7 +18,10 @@ import { sparseRowTimesB } from './sparse-row';
 
 /** Rows of A sampled to estimate its density. */
 const SAMPLE_ROWS: i32 = 8;
-/** Narrower or shallower products gain too little to repay building the lists. */
+/**
+ * Narrower or shallower products gain too little to repay building the lists.
+ * NOTE: MIN_COLUMNS ≥ 4: sparse-row.ts reads the 4 columns of B that end a block of C.
+ */
 const MIN_COLUMNS: i32 = 16;
 const MIN_DEPTH: i32 = 32;
 /** Bytes per list entry: an int32 index and a float32 value. */

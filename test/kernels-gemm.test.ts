@@ -53,7 +53,11 @@ function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: nu
   return { product, magnitude };
 }
 
-/** Shapes for a mostly-zero A: n covers every column pass of the sparse kernel (32, 16, 4 and 1–3 left over). */
+/**
+ * Shapes for a mostly-zero A: n covers the sparse kernel's walks of the list (1 to 7 sums
+ * each, 2 walks from 29 columns on) and every partial last vector (1–3 columns); n below
+ * 16 takes the dense path.
+ */
 const SPARSE_SHAPES: [m: number, k: number, n: number][] = [
   [100, 784, 50],
   [37, 64, 16],
@@ -63,6 +67,17 @@ const SPARSE_SHAPES: [m: number, k: number, n: number][] = [
   [3, 300, 100],
   [130, 32, 17],
   [12, 50, 70],
+  [6, 40, 1],
+  [6, 40, 2],
+  [6, 40, 3],
+  [7, 45, 18],
+  [8, 60, 28],
+  [9, 36, 29],
+  [10, 70, 49],
+  [11, 48, 52],
+  [12, 40, 56],
+  [13, 40, 57],
+  [14, 50, 64],
 ];
 
 /** About 85% zeros, like an MNIST image; stored row 1 all zeros, stored row 2 all nonzero. */
@@ -163,26 +178,35 @@ describe('gemm on every backend', () => {
 
   it('a product gives the same bits split over threads as on one (one sparse-or-dense choice per product)', () => {
     // Rows of A at 60% and at 10% nonzeros: blocks choosing for themselves would disagree.
-    const m = 100, k = 784, n = 50;
+    // C taller than wide is cut into row blocks, C wider than tall into column blocks.
+    const shapes: [m: number, k: number, n: number][] = [[100, 784, 50], [16, 300, 53], [12, 200, 49], [90, 100, 64]];
     const pairs = [[backends[1]!, backends[3]!], [backends[2]!, backends[4]!]] as const;
     for (const [one, split] of pairs) {
-      for (const transA of [false, true]) {
-        const a = one.float32(m * k);
-        randomFill(a, 21);
-        for (let i = 0; i < m * k; i++) {
-          const storedRow = Math.floor(i / (transA ? m : k));
-          const mixedRow = transA ? storedRow % 100 : storedRow;
-          if (Math.abs(a[i]!) > (mixedRow < 52 ? 0.6 : 0.1)) a[i] = 0;
+      for (const [m, k, n] of shapes) {
+        for (const { transA } of TRANSPOSES.slice(0, 2)) {
+          const a = one.float32(m * k);
+          randomFill(a, 21);
+          for (let i = 0; i < m * k; i++) {
+            const storedRow = Math.floor(i / (transA ? m : k));
+            const denser = transA ? storedRow % 100 < 52 : storedRow < 0.52 * m;
+            if (Math.abs(a[i]!) > (denser ? 0.6 : 0.1)) a[i] = 0;
+          }
+          const b = one.float32(k * n);
+          randomFill(b, 22);
+          const c0 = one.float32(m * n);
+          randomFill(c0, 23);
+          const [a2, b2] = [split.float32(m * k), split.float32(k * n)];
+          a2.set(a);
+          b2.set(b);
+          for (const { alpha, beta } of SCALES) {
+            const [c1, c2] = [one.float32(m * n), split.float32(m * n)];
+            c1.set(c0);
+            c2.set(c0);
+            one.kernels.gemm(a, b, c1, m, n, k, { transA, alpha, beta });
+            split.kernels.gemm(a2, b2, c2, m, n, k, { transA, alpha, beta });
+            assert.deepEqual(c2, c1, `${one.label} vs ${split.label}, ${m}×${k}×${n} transA=${transA} alpha=${alpha} beta=${beta}`);
+          }
         }
-        const b = one.float32(k * n);
-        randomFill(b, 22);
-        const [c1, c2] = [one.float32(m * n), split.float32(m * n)];
-        const [a2, b2] = [split.float32(m * k), split.float32(k * n)];
-        a2.set(a);
-        b2.set(b);
-        one.kernels.gemm(a, b, c1, m, n, k, { transA });
-        split.kernels.gemm(a2, b2, c2, m, n, k, { transA });
-        assert.deepEqual(c2, c1, `${one.label} vs ${split.label}, transA=${transA}`);
       }
     }
   });
