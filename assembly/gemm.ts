@@ -10,7 +10,7 @@
 // loads of A, 8 multiply-adds.
 
 import { scaleBlock, update } from './block';
-import { gemmSparseColumns, gemmSparseRows } from './gemm-sparse';
+import { gemmSparseColumns, gemmSparseRows, gemmSparseScatter } from './gemm-sparse';
 import { madd } from './simd';
 
 const MR: i32 = 4;
@@ -38,9 +38,12 @@ export function gemm(
   // NOTE: the caller decides once per product (sparseAPays), not each block: a product split
   // over threads then gives the same bits as on one thread.
   if (sparse && !transB) {
-    const done = transA
-      ? gemmSparseColumns(a, b, c, m, n, k, alpha, beta, i0, i1, j0, j1, scratch, gemmScratchBytes())
-      : gemmSparseRows(a, b, c, n, k, alpha, beta, i0, i1, j0, j1, scratch, gemmScratchBytes());
+    const whole = alpha == 1 && beta == 0 && i0 == 0 && i1 == m;
+    const done = !transA
+      ? gemmSparseRows(a, b, c, n, k, alpha, beta, i0, i1, j0, j1, scratch, gemmScratchBytes())
+      : whole
+        ? gemmSparseScatter(a, b, c, m, n, k, j0, j1, scratch, gemmScratchBytes())
+        : gemmSparseColumns(a, b, c, m, n, k, alpha, beta, i0, i1, j0, j1, scratch, gemmScratchBytes());
     if (done) return;
   }
   const packedB = scratch;
