@@ -38,11 +38,13 @@ export function gemm(
   // NOTE: the caller decides once per product (sparseAPays), not each block: a product split
   // over threads then gives the same bits as on one thread.
   if (sparse && !transB) {
-    const whole = alpha == 1 && beta == 0 && i0 == 0 && i1 == m;
+    // Aᵀ·B on one thread scatters; a block of C's rows (threads) sorts lists, measured faster
+    // there (the block's scattered additions to its rows of C cost more than the sort).
+    const scatter = alpha == 1 && beta == 0 && i0 == 0 && i1 == m;
     const done = !transA
       ? gemmSparseRows(a, b, c, n, k, alpha, beta, i0, i1, j0, j1, scratch, gemmScratchBytes())
-      : whole
-        ? gemmSparseScatter(a, b, c, m, n, k, j0, j1, scratch, gemmScratchBytes())
+      : scatter
+        ? gemmSparseScatter(a, b, c, m, n, k, i0, i1, j0, j1, scratch, gemmScratchBytes())
         : gemmSparseColumns(a, b, c, m, n, k, alpha, beta, i0, i1, j0, j1, scratch, gemmScratchBytes());
     if (done) return;
   }

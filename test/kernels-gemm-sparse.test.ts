@@ -124,7 +124,7 @@ describe('sparse gemm on every backend', () => {
   it('wasm falls back to the dense product when its scratch cannot hold the nonzeros of Aᵀ', () => {
     // alpha·Aᵀ·B with A stored k×m: the rows the density is sampled from are zero, the others
     // full, so A looks sparse but holds ~200 000 nonzeros (the scratch holds ~65 000 sorted).
-    // (alpha = 1, beta = 0 scatters row by row instead: no such limit; see below.)
+    // (alpha = 1, beta = 0 scatters row by row of A instead: no such limit; see below.)
     const m = 100, k = 2000, n = 16;
     for (const backend of backends.slice(1)) {
       const a = backend.float32(k * m);
@@ -143,10 +143,25 @@ describe('sparse gemm on every backend', () => {
     }
   });
 
-  it('wasm scatters Aᵀ·B row by row (alpha 1, beta 0) however many nonzeros A holds', () => {
+  it('wasm: Aᵀ·B scattered (alpha 1, beta 0) gives the bits of the sorted lists (beta 1 on a zero C)', () => {
+    for (const [m, k, n] of [[784, 100, 50], [40, 30, 53], [33, 64, 19]] as const) {
+      for (const backend of backends.slice(1)) {
+        const a = backend.float32(k * m);
+        sparseFill(a, k, m + n);
+        const b = backend.float32(k * n);
+        randomFill(b, n);
+        const [scattered, sorted] = [backend.float32(m * n), backend.float32(m * n)];
+        backend.kernels.gemm(a, b, scattered, m, n, k, { transA: true });
+        backend.kernels.gemm(a, b, sorted, m, n, k, { transA: true, beta: 1 });
+        assert.deepEqual(scattered, sorted, `${backend.label} ${m}×${k}×${n}`);
+      }
+    }
+  });
+
+  it('wasm on one thread scatters Aᵀ·B row by row (alpha 1, beta 0) however many nonzeros A holds', () => {
     // The A of the test above: ~200 000 nonzeros, more than sorted lists would fit.
     const m = 100, k = 2000, n = 19;
-    for (const backend of backends.slice(1)) {
+    for (const backend of backends.slice(1, 3)) {
       const a = backend.float32(k * m);
       randomFill(a, 31);
       for (let s = 0; s < 8; s++) a.fill(0, ((s * k) / 8) * m, ((s * k) / 8 + 1) * m);

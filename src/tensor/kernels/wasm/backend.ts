@@ -96,11 +96,7 @@ export function createWasmKernels(
     const share = decision === 'split';
     if (decision === 'single-wake') pool?.wake();
     const start = mayShare ? performance.now() : 0;
-    // A sparse Aᵀ·B computed whole (a weight gradient) scatters each row of A over C's rows:
-    // its blocks are column blocks, one per thread, as each lists all of A's nonzeros.
-    const scatter = sparse && transA && alpha === 1 && beta === 0;
-    const split = scatter ? splitGemm(m, n, threads, true) : splitGemm(m, n, (flops >= FINE_SPLIT_FLOPS ? 4 : 1) * threads);
-    if (share && pool) pool.run(args, split);
+    if (share && pool) pool.run(args, splitGemm(m, n, (flops >= FINE_SPLIT_FLOPS ? 4 : 1) * threads));
     else wasm.gemm(a, b, c, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, 0, m, 0, n, scratch, sparse ? 1 : 0);
     if (mayShare) policy.record(flops, share, (performance.now() - start) / 1000);
   };
@@ -267,10 +263,10 @@ export function createWasmKernels(
  * Cuts C into `parts` blocks (fewer if it has fewer tiles): row ranges (whole 4-row
  * tiles) when C is at least as tall as wide, else column ranges (whole 8-column panels).
  * Every block packs the whole of the operand the cut does not divide, so the cut divides
- * the larger one. `byColumns`: column ranges whatever C's shape.
+ * the larger one.
  */
-export function splitGemm(m: number, n: number, parts: number, byColumns = false): Split {
-  const columns = byColumns || m < n;
+export function splitGemm(m: number, n: number, parts: number): Split {
+  const columns = m < n;
   const tile = columns ? 8 : 4;
   const tiles = Math.ceil((columns ? n : m) / tile);
   return { columns, tile, blocks: Math.max(1, Math.min(parts, tiles, MAX_BLOCKS)) };
