@@ -7,6 +7,9 @@
 // For each row i of C: the list of (p, op(A)[i, p]) over op(A)'s nonzeros, then
 // C[i, :] = alpha · Σ_list value · B[p, :] + beta · C[i, :], the sum held in registers.
 // The list is read off A's row directly, or (A transposed) sorted out of A by column.
+// C = Aᵀ·B (alpha = 1, beta = 0: a weight gradient) on one thread skips the sort: each
+// stored row p of A is listed and B's row p scattered over the rows of C it names, the
+// same terms added in the same order (p), so the same bits as the sorted lists.
 // Lists are two arrays, the indices p (int32) and the values, each `capacity` long.
 // The lists are built in nonzeros.ts, each row's sum in registers in sparse-row.ts.
 //
@@ -15,10 +18,14 @@
 
 import { countNonzeros, listNonzeros } from './nonzeros';
 import { sparseRowTimesB } from './sparse-row';
+import { scatterRowOfB } from './sparse-scatter';
 
 /** Rows of A sampled to estimate its density. */
 const SAMPLE_ROWS: i32 = 8;
-/** Narrower or shallower products gain too little to repay building the lists. */
+/**
+ * Narrower or shallower products gain too little to repay building the lists.
+ * NOTE: MIN_COLUMNS ≥ 4: sparse-row.ts reads the 4 columns of B that end a block of C.
+ */
 const MIN_COLUMNS: i32 = 16;
 const MIN_DEPTH: i32 = 32;
 /** Bytes per list entry: an int32 index and a float32 value. */
@@ -119,6 +126,29 @@ export function gemmSparseColumns(
     const offset = <usize>begin * 4;
     sparseRowTimesB(columnIndices + offset, columnValues + offset, end - begin, b, n, c + <usize>((i0 + r) * n) * 4, j0, j1, alpha, beta);
     begin = end;
+  }
+  return true;
+}
+
+/**
+ * C[i0 .. i1, j0 .. j1) = Aᵀ · B over A's nonzeros (A stored k×m; alpha = 1, beta = 0): the
+ * block zeroed, then for each stored row p of A, in order, C[i, :] += A[p, i] · B[p, :] for
+ * the nonzeros A[p, i], i in [i0, i1) (sparse-scatter.ts). Row blocks: a thread writes only
+ * its own rows of C. False, with C untouched, when the scratch cannot hold a row's list.
+ */
+export function gemmSparseScatter(
+  a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize, scratchBytes: i32,
+): bool {
+  const rows = i1 - i0;
+  if (<i64>rows * ENTRY > <i64>scratchBytes) return false;
+  const indices = scratch;
+  const values = scratch + <usize>rows * 4;
+  const rowBytes = <usize>(n * 4);
+  const block = c + <usize>(i0 * n + j0) * 4;
+  for (let i = 0; i < rows; i++) memory.fill(block + <usize>i * rowBytes, 0, <usize>((j1 - j0) * 4));
+  for (let p = 0; p < k; p++) {
+    const count = listNonzeros(a + (<usize>p * m + i0) * 4, rows, indices, values);
+    scatterRowOfB(indices, values, count, b + <usize>p * rowBytes + <usize>(j0 * 4), block, rowBytes, j1 - j0);
   }
   return true;
 }

@@ -10,7 +10,7 @@
 // loads of A, 8 multiply-adds.
 
 import { scaleBlock, update } from './block';
-import { gemmSparseColumns, gemmSparseRows } from './gemm-sparse';
+import { gemmSparseColumns, gemmSparseRows, gemmSparseScatter } from './gemm-sparse';
 import { madd } from './simd';
 
 const MR: i32 = 4;
@@ -38,9 +38,14 @@ export function gemm(
   // NOTE: the caller decides once per product (sparseAPays), not each block: a product split
   // over threads then gives the same bits as on one thread.
   if (sparse && !transB) {
-    const done = transA
-      ? gemmSparseColumns(a, b, c, m, n, k, alpha, beta, i0, i1, j0, j1, scratch, gemmScratchBytes())
-      : gemmSparseRows(a, b, c, n, k, alpha, beta, i0, i1, j0, j1, scratch, gemmScratchBytes());
+    // Aᵀ·B on one thread scatters; a block of C's rows (threads) sorts lists, measured faster
+    // there (the block's scattered additions to its rows of C cost more than the sort).
+    const scatter = alpha == 1 && beta == 0 && i0 == 0 && i1 == m;
+    const done = !transA
+      ? gemmSparseRows(a, b, c, n, k, alpha, beta, i0, i1, j0, j1, scratch, gemmScratchBytes())
+      : scatter
+        ? gemmSparseScatter(a, b, c, m, n, k, i0, i1, j0, j1, scratch, gemmScratchBytes())
+        : gemmSparseColumns(a, b, c, m, n, k, alpha, beta, i0, i1, j0, j1, scratch, gemmScratchBytes());
     if (done) return;
   }
   const packedB = scratch;
