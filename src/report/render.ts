@@ -1,12 +1,12 @@
 // A chart is a Vega-Lite spec. Rendering: Vega-Lite → (compile) → Vega → headless view → SVG
-// → PNG with resvg, which draws the text with the system's fonts.
+// → PNG with resvg, which draws the text with the theme's font files (chart-fonts.ts).
 
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../io/atomic-write-node.js';
 import { RenderError } from './render-error.js';
-import { FONT_FAMILY } from './theme.js';
+import { fontOptions } from './chart-fonts.js';
 
 export { RenderError };
 
@@ -88,20 +88,12 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   return (await renderSvgWithWarnings(spec)).svg;
 }
 
-/** Rasterize an SVG document (its fonts from the system) to PNG bytes. Throws RenderError. */
+/** Rasterize an SVG document to PNG bytes. Throws RenderError. */
 export function svgToPng(svg: string, options: RenderOptions = {}): Uint8Array {
   const scale = options.scale ?? 2;
   if (!(scale > 0 && scale <= 16)) throw new RangeError(`scale must be in (0, 16], got ${scale}`);
   try {
-    const resvg = new Resvg(svg, {
-      font: {
-        loadSystemFonts: true,
-        defaultFontFamily: FONT_FAMILY,
-        sansSerifFamily: FONT_FAMILY,
-      },
-      fitTo: { mode: 'zoom', value: scale },
-      background: 'white',
-    });
+    const resvg = new Resvg(svg, { font: fontOptions(svg), fitTo: { mode: 'zoom', value: scale }, background: 'white' });
     return new Uint8Array(resvg.render().asPng());
   } catch (error) {
     throw new RenderError('rasterize', describe(error), { cause: error });
