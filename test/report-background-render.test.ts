@@ -50,6 +50,20 @@ test('a broken spec rejects with the RenderError and stage of in-process renderi
   await assert.rejects(renderer.renderPng({ mark: 'point' } as TopLevelSpec), /closed/);
 });
 
+test('renders in flight together: a broken spec fails alone, each other request gets its own chart', async () => {
+  const renderer = startBackgroundRenderer();
+  try {
+    const [accuracy, loss] = sampleCharts();
+    const noMark = { data: { values: [] } } as unknown as TopLevelSpec;
+    const [broken, lossPng, accuracyPng] = await Promise.allSettled([renderer.renderPng(noMark), renderer.renderPng(loss), renderer.renderPng(accuracy)]);
+    assert.ok(broken.status === 'rejected' && broken.reason instanceof RenderError && broken.reason.stage === 'compile');
+    assert.deepEqual(lossPng, { status: 'fulfilled', value: await renderPng(loss) });
+    assert.deepEqual(accuracyPng, { status: 'fulfilled', value: await renderPng(accuracy) });
+  } finally {
+    await renderer.close();
+  }
+});
+
 test('an idle renderer does not keep a process alive; one with a render pending does until it is done', () => {
   const module = fileURLToPath(new URL('../src/report/background-render.js', import.meta.url));
   const script = `

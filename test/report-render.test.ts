@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import type { TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../src/io/atomic-write-node.js';
 import { readPngSize } from './helpers/png-info.js';
-import { renderPng, renderSvg, renderSvgWithWarnings, RenderError, svgToPng, writePng } from '../src/report/render.js';
+import { renderPng, renderSvg, renderSvgWithWarnings, RenderError, svgToPng, svgToPngAsync, writePng } from '../src/report/render.js';
 import { baseConfig } from '../src/report/theme.js';
 import { writeTrainingCharts } from '../src/report/training-charts.js';
 
@@ -111,6 +111,14 @@ test('warnings are collected, not printed', async () => {
 test('svgToPng rejects broken SVG and a bad scale', () => {
   assert.throws(() => svgToPng('<svg'), (error: unknown) => error instanceof RenderError && error.stage === 'rasterize');
   assert.throws(() => svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', { scale: 0 }), RangeError);
+});
+
+test('svgToPngAsync (drawn on a libuv thread) gives the bytes of svgToPng and rejects what it rejects', async () => {
+  const svg = await renderSvg(points);
+  assert.deepEqual(await svgToPngAsync(svg), svgToPng(svg));
+  assert.deepEqual(await svgToPngAsync(svg, { scale: 1 }), svgToPng(svg, { scale: 1 }));
+  await assert.rejects(svgToPngAsync('<svg'), (error: unknown) => error instanceof RenderError && error.stage === 'rasterize');
+  await assert.rejects(svgToPngAsync(svg, { scale: 0 }), RangeError);
 });
 
 test('writePng writes the PNG and leaves no temporary file', async () => {

@@ -14,6 +14,7 @@ export {
   renderSvgWithWarnings,
   RenderError,
   svgToPng,
+  svgToPngAsync,
   writePng,
   type RenderOptions,
   type SvgResult,

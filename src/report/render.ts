@@ -1,12 +1,12 @@
 // A chart is a Vega-Lite spec. Rendering: Vega-Lite → (compile) → Vega → headless view → SVG
-// → PNG with resvg, which draws the text with the system's fonts.
+// → PNG with resvg, which draws the text with the theme's font files (chart-fonts.ts).
 
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../io/atomic-write-node.js';
 import { RenderError } from './render-error.js';
-import { FONT_FAMILY } from './theme.js';
+import { fontOptions } from './chart-fonts.js';
 
 export { RenderError };
 
@@ -88,21 +88,30 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   return (await renderSvgWithWarnings(spec)).svg;
 }
 
-/** Rasterize an SVG document (its fonts from the system) to PNG bytes. Throws RenderError. */
-export function svgToPng(svg: string, options: RenderOptions = {}): Uint8Array {
+function resvgOptions(svg: string, options: RenderOptions): ResvgRenderOptions {
   const scale = options.scale ?? 2;
   if (!(scale > 0 && scale <= 16)) throw new RangeError(`scale must be in (0, 16], got ${scale}`);
+  return { font: fontOptions(svg), fitTo: { mode: 'zoom', value: scale }, background: 'white' };
+}
+
+/** Rasterize an SVG document to PNG bytes. Throws RenderError. */
+export function svgToPng(svg: string, options: RenderOptions = {}): Uint8Array {
+  const settings = resvgOptions(svg, options);
   try {
-    const resvg = new Resvg(svg, {
-      font: {
-        loadSystemFonts: true,
-        defaultFontFamily: FONT_FAMILY,
-        sansSerifFamily: FONT_FAMILY,
-      },
-      fitTo: { mode: 'zoom', value: scale },
-      background: 'white',
-    });
-    return new Uint8Array(resvg.render().asPng());
+    return new Uint8Array(new Resvg(svg, settings).render().asPng());
+  } catch (error) {
+    throw new RenderError('rasterize', describe(error), { cause: error });
+  }
+}
+
+/**
+ * svgToPng, with the parsing and drawing on a libuv thread: the calling thread is free (to
+ * build the next chart's SVG) until the PNG encoding. Rejects with RenderError.
+ */
+export async function svgToPngAsync(svg: string, options: RenderOptions = {}): Promise<Uint8Array> {
+  const settings = resvgOptions(svg, options);
+  try {
+    return new Uint8Array((await renderAsync(svg, settings)).asPng());
   } catch (error) {
     throw new RenderError('rasterize', describe(error), { cause: error });
   }
