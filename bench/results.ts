@@ -3,6 +3,7 @@
 
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { ProcessResults } from './processes.js';
 import type { MicroOutcome, SystemSpec, TrainOutcome } from './protocol.js';
 
 export type RowStatus = 'ok' | 'failed' | 'skipped';
@@ -51,6 +52,8 @@ export interface BenchReport {
   readonly notes: string[];
   readonly jobs: JobResults[];
   readonly micro: MicroRow[];
+  /** Whole processes of the reference job (absent in older files and with --processes 0). */
+  processes?: ProcessResults;
 }
 
 /**

@@ -19,6 +19,7 @@ import { systemId, systemLabel, type MicroOutcome, type SystemSpec, type TrainOu
 import { derive, isoDate, resultPath, writeReport, type BenchReport, type JobResults, type MicroRow } from './results.js';
 import { numpyAvailable, runInChild, torchAvailable } from './spawn.js';
 import { formatReport } from './tables.js';
+import { runProcesses } from './processes.js';
 
 interface Options {
   quick: boolean;
@@ -35,11 +36,17 @@ interface Options {
   seed: number;
   note: string[];
   python: string;
+  processes?: number;
 }
 
 const positiveInt = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
+};
+const nonNegativeInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number, got "${value}"`);
   return n;
 };
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -59,6 +66,7 @@ function parseOptions(argv: string[]): Options {
     .option('--tfjs-cpu-iters <n>', 'cap the TF.js cpu backend (the slowest run, ~10 min in full) to n iterations in jobs without a cap of their own (the cnn job caps it at 10; --cap changes that); its wall time is then extrapolated and marked', positiveInt)
     .option('--cap <id=n>', 'run systems whose id starts with id for n iterations only, extrapolated and marked (repeatable; the cnn job caps tfjs-cpu=10 and scratchnet-js=300 by itself)', capEntry, {} as Record<string, number>)
     .option('--no-micro', 'skip the GEMM and inference tables')
+    .option('--processes <n>', 'whole processes of the reference job, start to exit: n alternating runs each of `scratchnet train` and the NumPy program (0 = none; default 3 when the two-layer job runs, not with --quick)', nonNegativeInt)
     .option('--out <folder>', 'where the JSON and PNG go (default: bench/results)')
     .option('--seed <n>', 'seed for weights and batches', (v) => Number.parseInt(v, 10), 1)
     .option('--note <text>', 'a note saved with the results (repeatable), e.g. "machine shared with other jobs"', (v: string, prev: string[]) => [...prev, v], [] as string[])
@@ -244,6 +252,8 @@ async function main(): Promise<void> {
     const results = await runJob(options.quick ? quickJob(job) : job, options, python, torch);
     report.jobs.push(results);
   }
+  const processRuns = options.processes ?? (!options.quick && jobIds.includes('two-layer') ? 3 : 0);
+  if (processRuns > 0) report.processes = runProcesses(processRuns, options.python, python.ok, options.seed);
   if (options.micro) {
     report.micro.push(...(await runMicro(options, python)));
     report.notes.push('GEMM shapes "A = MNIST": A is the first 100 training images (81% zeros), as the first layer\'s X; GFLOP/s counts the dense product\'s 2·M·K·N flops, so a kernel that skips zeros shows more than it computes');

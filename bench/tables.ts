@@ -1,6 +1,7 @@
 // The benchmark's results as plain-text tables for the console (and for notes: they are
 // valid Markdown tables).
 
+import { formatProcesses } from './processes.js';
 import type { BenchReport, JobResults, MicroRow } from './results.js';
 
 /** A Markdown table with columns padded to their widest cell; `align` 'r' right-aligns. */
@@ -99,6 +100,7 @@ export function formatReport(report: BenchReport): string {
     ...report.notes.map((n) => `note: ${n}`),
   ];
   const parts = [header.join('\n'), ...report.jobs.map(formatJobTable)];
+  if (report.processes) parts.push(formatProcesses(report.processes));
   if (report.micro.length > 0) parts.push(formatGemmTable(report.micro), formatInferenceTable(report.micro));
   return `${parts.join('\n\n')}\n`;
 }
