@@ -51,8 +51,8 @@ const nonNegativeInt = (value: string): number => {
 };
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 const capEntry = (value: string, previous: Record<string, number>): Record<string, number> => {
-  const match = /^([a-z0-9-]+)=(\d+)$/.exec(value.trim());
-  if (!match || Number(match[2]) < 1) throw new InvalidArgumentError(`expected id=iterations, e.g. tfjs-cpu=500, got "${value}"`);
+  const match = /^((?:[a-z0-9-]+:)?[a-z0-9-]+)=(\d+)$/.exec(value.trim());
+  if (!match || Number(match[2]) < 1) throw new InvalidArgumentError(`expected [job:]id=iterations, e.g. tfjs-cpu=500 or cnn:torch=600, got "${value}"`);
   return { ...previous, [match[1]!]: Number(match[2]) };
 };
 
@@ -64,7 +64,7 @@ function parseOptions(argv: string[]): Options {
     .option('--jobs <ids>', `training jobs (${JOBS.map((j) => j.id).join(', ')}, or none: the GEMM and inference tables only); a job whose layers are missing is reported as skipped`, list, JOBS.map((j) => j.id))
     .option('--threads <list>', 'thread counts for each scratchnet backend', (v) => list(v).map(positiveInt), [1, 2])
     .option('--tfjs-cpu-iters <n>', 'cap the TF.js cpu backend (the slowest run, ~10 min in full) to n iterations in jobs without a cap of their own (the cnn job caps it at 10; --cap changes that); its wall time is then extrapolated and marked', positiveInt)
-    .option('--cap <id=n>', 'run systems whose id starts with id for n iterations only, extrapolated and marked (repeatable; the cnn job caps tfjs-cpu=10 and scratchnet-js=300 by itself)', capEntry, {} as Record<string, number>)
+    .option('--cap <id=n>', 'run systems whose id starts with id for n iterations only, extrapolated and marked; job:id=n (e.g. cnn:torch=600) caps them in that job only (repeatable; the cnn job caps tfjs-cpu=10 and scratchnet-js=300 by itself)', capEntry, {} as Record<string, number>)
     .option('--no-micro', 'skip the GEMM and inference tables')
     .option('--processes <n>', 'whole processes of the reference job, start to exit: n alternating runs each of `scratchnet train` and the NumPy program (0 = none; default 3 when the two-layer job runs, not with --quick)', nonNegativeInt)
     .option('--out <folder>', 'where the JSON and PNG go (default: bench/results)')
@@ -123,7 +123,10 @@ function microSystems(options: Options): SystemSpec[] {
  */
 function capFor(id: string, job: TrainJob, options: Options): number | undefined {
   const pick = (caps: Readonly<Record<string, number>>) => Object.entries(caps).find(([prefix]) => id.startsWith(prefix))?.[1];
-  return pick(options.cap) ?? pick(job.defaultCaps ?? {}) ?? (id.startsWith('tfjs-cpu') ? options.tfjsCpuIters : undefined) ?? (options.quick && id.startsWith('tfjs-cpu') ? 100 : undefined);
+  // "job:id=n" caps that job's systems only; those come before the ones for every job.
+  const ofJob = Object.fromEntries(Object.entries(options.cap).flatMap(([key, n]) => (key.startsWith(`${job.id}:`) ? [[key.slice(job.id.length + 1), n]] : [])));
+  const anyJob = Object.fromEntries(Object.entries(options.cap).filter(([key]) => !key.includes(':')));
+  return pick(ofJob) ?? pick(anyJob) ?? pick(job.defaultCaps ?? {}) ?? (id.startsWith('tfjs-cpu') ? options.tfjsCpuIters : undefined) ?? (options.quick && id.startsWith('tfjs-cpu') ? 100 : undefined);
 }
 
 /** Why scratchnet cannot build this job's net yet (e.g. the CNN's layers are not on main), or undefined. */
