@@ -10,7 +10,7 @@ import type { LayerNet } from '../nets/layer-net.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Rng } from '../tensor/rng.js';
 import { DatasetAccuracy } from './dataset-accuracy.js';
-import { reuse, type Tensor } from '../tensor/tensor.js';
+import { type DType, Tensor } from '../tensor/tensor.js';
 
 export interface TrainOptions {
   /** Minibatch steps. Give this or `epochs`. */
@@ -219,6 +219,10 @@ export interface SamplerState {
 /** Copies minibatches out of a dataset into buffers it reuses. */
 export class BatchSampler {
   private x: Tensor | undefined;
+  /** The set's size, and the batch's shape and element type: fixed for the sampler's life. */
+  private readonly rows: number;
+  private readonly shape: readonly number[];
+  private readonly dtype: DType;
   private readonly t: Uint8Array;
   private readonly indices: Int32Array;
   private readonly order: Int32Array | undefined;
@@ -230,10 +234,13 @@ export class BatchSampler {
     sampling: 'replacement' | 'shuffle',
     private readonly rng: Rng,
   ) {
+    this.rows = imageCount(set);
+    this.shape = [batchSize, ...sampleShapeOf(set)];
+    this.dtype = set.pixels ? 'float32' : set.images.dtype;
     this.t = new Uint8Array(batchSize);
     this.indices = new Int32Array(batchSize);
     if (sampling === 'shuffle') {
-      this.order = Int32Array.from({ length: imageCount(set) }, (_, i) => i);
+      this.order = Int32Array.from({ length: this.rows }, (_, i) => i);
       this.cursor = this.order.length;
     }
   }
@@ -258,10 +265,10 @@ export class BatchSampler {
   }
 
   next(): { x: Tensor; t: Uint8Array } {
-    const rows = imageCount(this.set);
-    const x = (this.x = reuse(this.x, [this.batchSize, ...sampleShapeOf(this.set)], this.set.pixels ? 'float32' : this.set.images.dtype));
+    // Allocated on first use (by then the backend that takes new tensors is the active one).
+    const x = (this.x ??= Tensor.zeros(this.shape, this.dtype));
     for (let b = 0; b < this.batchSize; b++) {
-      const index = this.nextIndex(rows);
+      const index = this.nextIndex(this.rows);
       this.indices[b] = index;
       this.t[b] = this.set.labels[index]!;
     }
