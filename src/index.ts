@@ -50,6 +50,7 @@ export { parseIdx, writeIdx, type Idx } from './data/idx.js';
 export { toDataset, toImageData, datasetFrom, pixelDataset, imageCount, sampleShapeOf, oneHot, type Dataset, type ImageData } from './data/dataset.js';
 export { gatherImages, imageRows } from './data/image-rows.js';
 export { DatasetAccuracy } from './train/dataset-accuracy.js';
+export { MAX_PENDING_EVALUATIONS, type Accuracies, type BackgroundEvaluator } from './train/background-evaluator.js';
 export { InputError } from './errors.js';
 export { mnistLikePixels, cropToInk, scaledSize, resizeArea, centreByMass, type InkCrop, type MnistLikeOptions } from './data/mnist-like.js';
 export { resolveRun, MODEL_KINDS, MODEL_DEFAULTS, needsImageShape, type ModelKind, type ModelCliOptions, type ModelChoice, type ResolvedRun } from './train/run-settings.js';

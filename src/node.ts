@@ -6,3 +6,4 @@ export { downloadMnist, DEFAULT_MIRROR, type DownloadOptions, type DownloadProgr
 export { writeFileAtomic } from './io/atomic-write-node.js';
 export { readModelFile, writeModelFile, readTrainingStateFile, writeTrainingStateFile, trainingStatePath } from './io/model-files-node.js';
 export { readMnistLikeImage, type MnistLikeImage, type MnistLikeOptions } from './data/image-input.js';
+export { startEvaluationWorker, type EvaluationWorker } from './train/evaluation-worker-node.js';

@@ -125,7 +125,9 @@ function masked(lines: string[], out: string): string[] {
 
 describe('progress bar in a real terminal', { skip: hasScript ? false : 'util-linux `script` is not installed' }, () => {
   const data = writeSyntheticMnist(tempFolder(), { train: 400, test: 100, size: 8, classes: 4 });
-  const args = ['--data', data, '--iters', '300', '--batch', '20', '--eval-every', '100', '--hidden', '16', '--seed', '2', '--backend', 'js'];
+  // Evaluations in place, so that each evaluation line comes right after its iteration (an
+  // evaluation thread prints it a few iterations later).
+  const args = ['--data', data, '--iters', '300', '--batch', '20', '--eval-every', '100', '--hidden', '16', '--seed', '2', '--backend', 'js', '--eval-thread', 'off'];
 
   it('train: the bar shows while training runs, evaluation lines above it, and the screen ends clean', async () => {
     const out = join(tempFolder(), 'run');
@@ -143,6 +145,21 @@ describe('progress bar in a real terminal', { skip: hasScript ? false : 'util-li
     assert.ok(!screen.some((line) => BAR.test(line)), `bar left on screen:\n${screen.join('\n')}`);
     const plainOut = join(tempFolder(), 'run');
     const plain = await runCli(['train', ...args, '--out', plainOut]);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.deepEqual(masked(screen, out), masked(plain.stdout.trimEnd().split('\n'), plainOut));
+  });
+
+  it('train with an evaluation thread: its lines arrive while the bar runs, and the screen ends clean', async () => {
+    const threaded = [...args.slice(0, -1), 'on', '--iters', '600'];
+    const out = join(tempFolder(), 'run');
+    const terminal = await runInTerminal(['train', ...threaded, '--out', out]);
+    assert.equal(terminal.code, 0, terminal.output);
+    assert.ok(terminal.barWhileRunning, 'a bar frame arrived before the process ended');
+    const screen = screenLines(terminal.output);
+    assert.ok(!screen.some((line) => BAR.test(line)), `bar left on screen:\n${screen.join('\n')}`);
+    assert.deepEqual(screen.filter((line) => line.startsWith('epoch')).map((line) => /iter +(\d+)/.exec(line)?.[1]), ['0', '100', '200', '300', '400', '500']);
+    const plainOut = join(tempFolder(), 'run');
+    const plain = await runCli(['train', ...threaded, '--out', plainOut]);
     assert.equal(plain.code, 0, plain.stderr);
     assert.deepEqual(masked(screen, out), masked(plain.stdout.trimEnd().split('\n'), plainOut));
   });

@@ -63,6 +63,46 @@ describe('CLI: train end to end', () => {
   });
 });
 
+describe('CLI: train --eval-thread', () => {
+  const data = writeSyntheticMnist(tempFolder(), { train: 300, test: 60, size: 6, classes: 4 });
+  const args = ['--data', data, '--iters', '60', '--batch', '20', '--eval-every', '10', '--hidden', '8', '--seed', '3', '--backend', 'wasm'];
+  const trainWith = async (extra: string[]) => {
+    const out = join(tempFolder(), 'run');
+    const result = await runCli(['train', ...args, ...extra, '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    const numbers = metrics.evaluations.map((e: { iteration: number; trainAccuracy: number; testAccuracy: number }) => [e.iteration, e.trainAccuracy, e.testAccuracy]);
+    return { stdout: result.stdout, numbers, final: metrics.final, loss: metrics.loss, lines: result.stdout.split('\n').filter((line) => line.startsWith('epoch')) };
+  };
+  const beside = /evaluations on a thread of their own/;
+
+  it('on and off give the same evaluations, in the same lines; auto is on with two threads, off with one', async () => {
+    const [on, off, auto2, auto1] = await Promise.all([
+      trainWith(['--eval-thread', 'on', '--threads', '2']),
+      trainWith(['--eval-thread', 'off', '--threads', '2']),
+      trainWith(['--threads', '2']),
+      trainWith(['--threads', '1']),
+    ]);
+    assert.equal(on.numbers.length, 6);
+    assert.deepEqual(on.numbers, off.numbers);
+    assert.deepEqual(on.final, off.final);
+    assert.deepEqual(on.loss, off.loss);
+    const strip = (lines: string[]) => lines.map((line) => line.replace(/\| [\d.]+ s$/, ''));
+    assert.deepEqual(strip(on.lines), strip(off.lines));
+    assert.match(on.stdout, beside);
+    assert.doesNotMatch(off.stdout, beside);
+    assert.match(auto2.stdout, beside);
+    assert.doesNotMatch(auto1.stdout, beside);
+    assert.deepEqual(auto1.numbers, on.numbers);
+  });
+
+  it('refuses an unknown choice in one line', async () => {
+    const result = await runCli(['train', ...args, '--eval-thread', 'sometimes']);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /--eval-thread <when>' argument 'sometimes' is invalid\. Allowed choices are auto, on, off/);
+  });
+});
+
 describe('CLI: gradcheck', () => {
   it('prints the mean difference per parameter and exits 0', async () => {
     const data = writeSyntheticMnist(tempFolder(), { size: 5, classes: 3 });

@@ -19,6 +19,8 @@ import type { BackendChoice, DataOptions } from './options.js';
 import { markPhase } from './phases.js';
 
 export interface TrainCliOptions extends DataOptions, BackendChoice, ModelCliOptions {
+  /** --eval-thread: auto (default), on or off. */
+  evalThread?: 'auto' | 'on' | 'off';
   seed: number;
   out?: string;
   resume?: string;

@@ -2,7 +2,7 @@
 // every default of the reference job, or with --model any net of chapters 6–7, writing
 // metrics and charts to a run folder. Ctrl-C stops it with a checkpoint to resume from (interrupt.ts).
 
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { dirname, join, resolve } from 'node:path';
 import { imageCount } from '../data/dataset.js';
 import { MODEL_FILE, writeCheckpoint } from '../io/checkpoint-files-node.js';
@@ -10,6 +10,8 @@ import { readModelFile } from '../io/model-files-node.js';
 import { startBackgroundRenderer, type BackgroundRenderer } from '../report/background-render.js';
 import { writeTrainingCharts } from '../report/training-charts.js';
 import { trainSteps, type Evaluation, type ResumePoint, type TrainResult, type TrainStep } from '../train/trainer.js';
+import { EVAL_THREAD_CHOICES, startEvaluationThread, usesEvaluationThread } from './eval-thread.js';
+import type { EvaluationWorker } from '../train/evaluation-worker-node.js';
 import { inRunFolder, newRunFolder, runMetrics, writeMetrics } from './files.js';
 import { Interrupted, listenForStop, type StopRequest } from './interrupt.js';
 import { addModelOptions, hiddenList } from './model-options.js';
@@ -33,7 +35,12 @@ export function trainCommand(): Command {
     .option('--eval-every <n>', 'evaluate on all train and test images every n iterations, 0 = only at the end (default: one epoch, train size / batch)', nonNegativeInt)
     .option('--seed <n>', 'random seed: the same seed gives the same numbers', seedNumber, 1)
     .option('--out <dir>', "output folder (default: runs/<timestamp>; with --resume, the checkpoint's folder)")
-    .option('--resume <file>', `continue the run checkpointed in this ${MODEL_FILE} (with the .optimizer.safetensors beside it); options not given are the saved run's`);
+    .option('--resume <file>', `continue the run checkpointed in this ${MODEL_FILE} (with the .optimizer.safetensors beside it); options not given are the saved run's`)
+    .addOption(
+      new Option('--eval-thread <when>', 'evaluate on a thread of its own while training goes on (auto: with 2+ threads, for nets without convolutions)')
+        .choices([...EVAL_THREAD_CHOICES])
+        .default('auto'),
+    );
   addModelOptions(command, { positiveInt, positiveNumber });
   addDataOptions(command);
   addBackendOptions(command);
@@ -81,9 +88,10 @@ type SaveCheckpoint = (point: ResumePoint, metrics: object) => void;
 async function trainInFolder(job: Job): Promise<void> {
   const stop = listenForStop('stopping after this iteration, saving the run (Ctrl-C again: quit now)');
   try {
-    printStart(job);
+    const evalThread = usesEvaluationThread(job.setup, job.options);
+    printStart(job, evalThread);
     const save = checkpointSaver(job);
-    const outcome = await trainLoop(job.setup, save, stop);
+    const outcome = await trainLoop(job.setup, save, stop, evalThread ? startEvaluationThread(job.setup) : undefined);
     const record = outcome.result ? saveFinished(job.setup, outcome.result, save) : saveStopped(outcome.stopped, save);
     const seconds = await writeOutputs(job, record);
     if (outcome.stopped) throw new Interrupted(stoppedLine(job, outcome.stopped.iteration + 1));
@@ -93,11 +101,12 @@ async function trainInFolder(job: Job): Promise<void> {
   }
 }
 
-function printStart({ options, setup }: Job): void {
+function printStart({ options, setup }: Job, evalThread: boolean): void {
   const { run, resume, iterations, data, backend } = setup;
   console.log(`scratchnet train: ${run.summary}, seed ${options.seed}`);
   if (resume) console.log(`resuming ${options.resume} at iteration ${resume.iteration} of ${iterations}`);
-  console.log(`data: ${data.source} (${imageCount(data.train)} train, ${imageCount(data.test)} test); backend ${backend.name}`);
+  const evaluations = evalThread ? '; evaluations on a thread of their own' : '';
+  console.log(`data: ${data.source} (${imageCount(data.train)} train, ${imageCount(data.test)} test); backend ${backend.name}${evaluations}`);
 }
 
 function checkpointSaver({ options, setup, out }: Job): SaveCheckpoint {
@@ -106,12 +115,12 @@ function checkpointSaver({ options, setup, out }: Job): SaveCheckpoint {
 }
 
 /** The training loop, a checkpoint at every evaluation; stops early on Ctrl-C. */
-async function trainLoop(setup: TrainSetup, save: SaveCheckpoint, stop: StopRequest): Promise<Stepped> {
+async function trainLoop(setup: TrainSetup, save: SaveCheckpoint, stop: StopRequest, evaluator: EvaluationWorker | undefined): Promise<Stepped> {
   const { net, run, data, rng, iterations, resume } = setup;
   const { evalSamples } = run.schedule;
   const sampled = (evalSamples ?? Infinity) < Math.max(imageCount(data.train), imageCount(data.test)) ? ` (on the first ${evalSamples} images)` : '';
   const progress = createProgress(iterations, { from: resume?.iteration });
-  const steps = trainSteps(net, run.optimizer, data, rng, { ...run.schedule, resume }, {
+  const steps = trainSteps(net, run.optimizer, data, rng, { ...run.schedule, resume, evaluator }, {
     onIteration: (iteration, loss) => progress.update(iteration, loss),
     onEvaluation: (evaluation, point) => {
       progress.log(evaluationLine(evaluation) + (evaluation.iteration < iterations ? sampled : ''));
@@ -125,6 +134,7 @@ async function trainLoop(setup: TrainSetup, save: SaveCheckpoint, stop: StopRequ
     return await runSteps(steps, stop, `--lr ${run.optimizer.lr}`);
   } finally {
     progress.stop();
+    await evaluator?.close();
   }
 }
 

@@ -4,13 +4,15 @@
 // Or, as the book's chapter 7 Trainer: a number of epochs, each a fresh shuffle of the
 // training set, with an evaluation after every epoch.
 
-import { type Dataset, imageCount, sampleShapeOf } from '../data/dataset.js';
-import { gatherImages } from '../data/image-rows.js';
+import { type Dataset, imageCount } from '../data/dataset.js';
 import type { LayerNet } from '../nets/layer-net.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Rng } from '../tensor/rng.js';
+import { type Accuracies, type BackgroundEvaluator, MAX_PENDING_EVALUATIONS } from './background-evaluator.js';
+import { BatchSampler, type SamplerState } from './batch-sampler.js';
 import { DatasetAccuracy } from './dataset-accuracy.js';
-import { type DType, Tensor } from '../tensor/tensor.js';
+
+export { BatchSampler, type SamplerState } from './batch-sampler.js';
 
 export interface TrainOptions {
   /** Minibatch steps. Give this or `epochs`. */
@@ -38,6 +40,12 @@ export interface TrainOptions {
   sampling?: 'replacement' | 'shuffle';
   /** Continue a run from a checkpoint taken at `resume.iteration` (the net, optimizer and rng restored by the caller). */
   resume?: ResumePoint;
+  /**
+   * Make the evaluations on another thread while training goes on (see background-evaluator.ts):
+   * each is reported (onEvaluation) once done, a few iterations after its own; the final one is
+   * waited for. Same numbers as without.
+   */
+  evaluator?: BackgroundEvaluator;
 }
 
 /** Where a checkpointed run stood after `iteration` updates: what the trainer carries across iterations. */
@@ -63,9 +71,16 @@ export interface Evaluation {
 export interface TrainEvents {
   /** After each minibatch step (batch end). */
   onIteration?(iteration: number, loss: number): void;
-  /** After each evaluation (and its epoch's onEpochEnd): `checkpoint` is where the run stands then, for saving. */
+  /**
+   * After each evaluation (and its epoch's onEpochEnd): `checkpoint` is where the run stands then,
+   * for saving. With an `evaluator`, when the evaluation is done: the checkpoint is then a few
+   * iterations past the evaluation's own, and holds it in its history.
+   */
   onEvaluation?(evaluation: Evaluation, checkpoint: ResumePoint): void;
-  /** After the last batch of each pass over the training set (epoch counts from 1); with its evaluation if one was made. */
+  /**
+   * After the last batch of each pass over the training set (epoch counts from 1); with its
+   * evaluation if one was made (not yet, with an `evaluator`: onEvaluation brings it later).
+   */
   onEpochEnd?(epoch: number, evaluation: Evaluation | undefined): void;
 }
 
@@ -86,7 +101,7 @@ export interface TrainStep {
   readonly iteration: number;
   /** The run so far as a checkpoint: the state the next iteration starts from. */
   checkpoint(): ResumePoint;
-  /** Seconds spent so far, training (without evaluations) and evaluating. */
+  /** Seconds spent so far, training (without evaluations) and evaluating (or waiting for an `evaluator`). */
   seconds(): { train: number; evaluate: number };
 }
 
@@ -162,34 +177,68 @@ export function* trainSteps(
     evaluations.push(...resume.evaluations);
     if (resume.sampler) batch.setState(resume.sampler);
   }
+  // The next iteration to run: where a checkpoint handed out now stands.
+  let position = startIteration;
   const checkpoint = (iteration: number): ResumePoint => ({ iteration, loss: loss.subarray(0, iteration), evaluations: [...evaluations], sampler: batch.state() });
   const start = now();
   let evaluateSeconds = 0;
 
   const accuracy = new DatasetAccuracy(net);
-  const evaluate = (all: boolean): { trainAccuracy: number; testAccuracy: number } => {
+  const measure = (limit: number): Accuracies => {
     const t0 = now();
-    const limit = all ? Infinity : (options.evalSamples ?? Infinity);
     const trainAccuracy = accuracy.of(trainSet, Math.min(trainSize, limit));
     const testAccuracy = accuracy.of(data.test, Math.min(imageCount(data.test), limit));
     evaluateSeconds += now() - t0;
     return { trainAccuracy, testAccuracy };
   };
-  const record = (iteration: number, accuracies: { trainAccuracy: number; testAccuracy: number }): Evaluation => {
-    const evaluation = { epoch: iteration / itersPerEpoch, iteration, ...accuracies, elapsed: now() - start };
+  const report = (iteration: number, accuracies: Accuracies, elapsed: number, epochEnd: boolean): Evaluation => {
+    const evaluation = { epoch: iteration / itersPerEpoch, iteration, ...accuracies, elapsed };
     evaluations.push(evaluation);
+    if (epochEnd) events.onEpochEnd?.(evaluation.epoch, evaluation);
+    events.onEvaluation?.(evaluation, checkpoint(position));
+    return evaluation;
+  };
+
+  const { evaluator } = options;
+  /** Evaluations handed to the evaluator and not yet reported: their iteration and time. */
+  const pending: { iteration: number; elapsed: number }[] = [];
+  /** Reports the evaluator's finished evaluations, first waiting until at least `atLeast` are. */
+  const collect = (atLeast: number): void => {
+    if (!evaluator || pending.length === 0) return;
+    const t0 = now();
+    const done = evaluator.take(atLeast);
+    if (atLeast > 0) evaluateSeconds += now() - t0;
+    for (const accuracies of done) {
+      const { iteration, elapsed } = pending.shift()!;
+      report(iteration, accuracies, elapsed, false);
+    }
+  };
+  /** The evaluation due at `iteration`, made now or handed to the evaluator. */
+  const evaluate = (iteration: number): void => {
+    const limit = options.evalSamples ?? Infinity;
     // NOTE: epoch end first (it may decay the learning rate), so that the checkpoint handed to
     // onEvaluation is the state the next iteration starts from.
-    if (byEpochs && iteration > 0) events.onEpochEnd?.(evaluation.epoch, evaluation);
-    events.onEvaluation?.(evaluation, checkpoint(iteration));
-    return evaluation;
+    const epochEnd = byEpochs && iteration > 0;
+    if (!evaluator) {
+      report(iteration, measure(limit), now() - start, epochEnd);
+      return;
+    }
+    if (epochEnd) events.onEpochEnd?.(iteration / itersPerEpoch, undefined);
+    collect(pending.length + 1 - MAX_PENDING_EVALUATIONS);
+    evaluator.submit(net, limit);
+    pending.push({ iteration, elapsed: now() - start });
   };
 
   const seconds = (): { train: number; evaluate: number } => ({ train: now() - start - evaluateSeconds, evaluate: evaluateSeconds });
   // NOTE: an evaluation due at iteration i is made right after iteration i − 1, so that every
   // step (and every checkpoint) is the state iteration i starts from. A resumed run's
-  // evaluation at its first iteration is already among resume.evaluations.
-  if (evalEvery > 0 && evalAtStart && !resume && iterations > 0) record(0, evaluate(false));
+  // evaluation at its first iteration is among resume.evaluations, unless it was still being
+  // made beside training when the checkpoint was taken: then it is made now.
+  if (evalEvery > 0 && evalAtStart && !resume && iterations > 0) evaluate(0);
+  const due = (iteration: number): boolean => evalEvery > 0 && iteration % evalEvery === 0 && iteration < iterations;
+  if (resume && startIteration > 0 && due(startIteration) && !evaluations.some((e) => e.iteration === startIteration)) {
+    report(startIteration, measure(options.evalSamples ?? Infinity), now() - start, false);
+  }
   for (let i = startIteration; i < iterations; i++) {
     const { x, t } = batch.next();
     const batchLoss = net.backprop(x, t);
@@ -200,90 +249,18 @@ export function* trainSteps(
     if (!byEpochs && Math.floor((i + 1) / itersPerEpoch) > Math.floor(i / itersPerEpoch)) {
       events.onEpochEnd?.(Math.floor((i + 1) / itersPerEpoch), undefined);
     }
-    const next = i + 1;
-    if (evalEvery > 0 && next % evalEvery === 0 && next < iterations) record(next, evaluate(false));
-    yield { iteration: i, checkpoint: () => checkpoint(next), seconds };
+    const next = (position = i + 1);
+    if (due(next)) evaluate(next);
+    collect(0);
+    // A checkpoint waits for the evaluations still being made, so that its history holds them.
+    yield { iteration: i, checkpoint: () => (collect(pending.length), checkpoint(next)), seconds };
   }
-  const final = evaluate(true);
+  collect(pending.length);
+  // The final evaluation, on every example, is made here: nothing is left to overlap it with.
+  const final = measure(Infinity);
   // Epochs mode: the final evaluation is also the last epoch's.
-  if (byEpochs && iterations > 0) record(iterations, final);
+  if (byEpochs && iterations > 0) report(iterations, final, now() - start, true);
   return { evaluations, loss, final, seconds: seconds(), end: checkpoint(iterations) };
-}
-
-/** A shuffle sampler's place in its epoch (a replacement sampler has no state besides its rng). */
-export interface SamplerState {
-  readonly order?: Int32Array;
-  readonly cursor: number;
-}
-
-/** Copies minibatches out of a dataset into buffers it reuses. */
-export class BatchSampler {
-  private x: Tensor | undefined;
-  /** The set's size, and the batch's shape and element type: fixed for the sampler's life. */
-  private readonly rows: number;
-  private readonly shape: readonly number[];
-  private readonly dtype: DType;
-  private readonly t: Uint8Array;
-  private readonly indices: Int32Array;
-  private readonly order: Int32Array | undefined;
-  private cursor = 0;
-
-  constructor(
-    private readonly set: Dataset,
-    private readonly batchSize: number,
-    sampling: 'replacement' | 'shuffle',
-    private readonly rng: Rng,
-  ) {
-    this.rows = imageCount(set);
-    this.shape = [batchSize, ...sampleShapeOf(set)];
-    this.dtype = set.pixels ? 'float32' : set.images.dtype;
-    this.t = new Uint8Array(batchSize);
-    this.indices = new Int32Array(batchSize);
-    if (sampling === 'shuffle') {
-      this.order = Int32Array.from({ length: this.rows }, (_, i) => i);
-      this.cursor = this.order.length;
-    }
-  }
-
-  state(): SamplerState {
-    return { order: this.order?.slice(), cursor: this.cursor };
-  }
-
-  setState(state: SamplerState): void {
-    if (!this.order) return;
-    const n = this.order.length;
-    if (!state.order || state.order.length !== n || !(Number.isInteger(state.cursor) && state.cursor >= 0 && state.cursor <= n)) {
-      throw new Error(`BatchSampler: saved shuffle state does not fit a set of ${n} examples`);
-    }
-    const seen = new Uint8Array(n);
-    for (const index of state.order) {
-      if (!(index >= 0 && index < n) || seen[index]) throw new Error('BatchSampler: saved shuffle order is not a permutation');
-      seen[index] = 1;
-    }
-    this.order.set(state.order);
-    this.cursor = state.cursor;
-  }
-
-  next(): { x: Tensor; t: Uint8Array } {
-    // Allocated on first use (by then the backend that takes new tensors is the active one).
-    const x = (this.x ??= Tensor.zeros(this.shape, this.dtype));
-    for (let b = 0; b < this.batchSize; b++) {
-      const index = this.nextIndex(this.rows);
-      this.indices[b] = index;
-      this.t[b] = this.set.labels[index]!;
-    }
-    gatherImages(this.set, this.indices, x.data);
-    return { x, t: this.t };
-  }
-
-  private nextIndex(rows: number): number {
-    if (!this.order) return this.rng.int(rows);
-    if (this.cursor >= this.order.length) {
-      this.rng.shuffle(this.order);
-      this.cursor = 0;
-    }
-    return this.order[this.cursor++]!;
-  }
 }
 
 function now(): number {
