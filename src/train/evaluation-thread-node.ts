@@ -71,7 +71,10 @@ function evaluate(evaluator: Evaluator, { weights, limit }: EvaluationRequest): 
 }
 
 const failed = (error: unknown): void => reportFailure(channel, `evaluation thread: ${(error as Error)?.message ?? String(error)}`);
-let ready: Promise<Evaluator | undefined> = setUp().catch((error: unknown) => (failed(error), undefined));
+let ready: Promise<Evaluator | undefined> = setUp().catch((error: unknown) => {
+  failed(error);
+  return undefined;
+});
 parentPort!.on('message', (message: EvaluationRequest | 'close') => {
   if (message === 'close') {
     closing = true;

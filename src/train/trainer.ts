@@ -253,7 +253,11 @@ export function* trainSteps(
     if (due(next)) evaluate(next);
     collect(0);
     // A checkpoint waits for the evaluations still being made, so that its history holds them.
-    yield { iteration: i, checkpoint: () => (collect(pending.length), checkpoint(next)), seconds };
+    const settled = (): ResumePoint => {
+      collect(pending.length);
+      return checkpoint(next);
+    };
+    yield { iteration: i, checkpoint: settled, seconds };
   }
   collect(pending.length);
   // The final evaluation, on every example, is made here: nothing is left to overlap it with.
