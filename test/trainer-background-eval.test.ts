@@ -53,6 +53,13 @@ class DelayedEvaluator implements BackgroundEvaluator {
     this.mostUnderWay = Math.max(this.mostUnderWay, this.queue.length);
   }
 
+  finished = 0;
+
+  finish(): void {
+    assert.equal(this.queue.length, 0, 'every evaluation is taken before finish()');
+    this.finished++;
+  }
+
   take(atLeast: number): Accuracies[] {
     assert.ok(atLeast <= this.queue.length || atLeast <= 0, `waits for ${atLeast} of ${this.queue.length}`);
     for (const item of this.queue) item.polls++;
@@ -108,6 +115,7 @@ describe('trainer: evaluations beside training', () => {
       assert.ok(inPlace.epochEnds.every(([, , has]) => has === (mode === 'epochs')));
       assert.deepEqual(beside.epochEnds.map(([, , has]) => has), beside.epochEnds.map(([epoch]) => mode === 'epochs' && epoch === 4));
       assert.ok(evaluator.mostUnderWay <= MAX_PENDING_EVALUATIONS);
+      assert.equal(evaluator.finished, 1, 'told once that none will follow');
     });
   }
 

@@ -27,6 +27,8 @@ export function startEvaluationThread(setup: TrainSetup): EvaluationWorker {
   const restore = keepToOneThread(setup.backend);
   return {
     ...worker,
+    // The final evaluation follows on the training thread: with the products shared again.
+    finish: restore,
     async close() {
       restore();
       await worker.close();
@@ -41,7 +43,10 @@ function keepToOneThread(backend: TrainSetup['backend']): () => void {
   const { minParallelFlops, minParallelGatherBytes } = wasm;
   wasm.minParallelFlops = Infinity;
   wasm.minParallelGatherBytes = Infinity;
+  let restored = false;
   return () => {
+    if (restored) return;
+    restored = true;
     wasm.minParallelFlops = minParallelFlops;
     wasm.minParallelGatherBytes = minParallelGatherBytes;
   };

@@ -19,6 +19,11 @@ export interface BackgroundEvaluator {
    * submitted; first waits, blocking this thread, until at least `atLeast` of them are done.
    */
   take(atLeast: number): Accuracies[];
+  /**
+   * Called once every evaluation handed over is taken and none will follow: the final one is
+   * made next, on the training thread (which may now take back the cores the evaluator used).
+   */
+  finish?(): void;
 }
 
 /**

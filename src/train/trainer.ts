@@ -260,6 +260,7 @@ export function* trainSteps(
     yield { iteration: i, checkpoint: settled, seconds };
   }
   collect(pending.length);
+  evaluator?.finish?.();
   // The final evaluation, on every example, is made here: nothing is left to overlap it with.
   const final = measure(Infinity);
   // Epochs mode: the final evaluation is also the last epoch's.
