@@ -16,7 +16,8 @@ import { readPngSize } from './helpers/png-info.js';
 const root = tempFolder('scratchnet-interrupt-');
 after(() => rmSync(root, { recursive: true, force: true }));
 const data = writeSyntheticMnist(join(root, 'data'), { train: 300, test: 60, size: 8, classes: 4 });
-const common = ['--data', data, '--hidden', '12', '--batch', '10', '--eval-every', '20', '--seed', '3', '--backend', 'js'];
+// The evaluation thread on, whatever the machine's cores: a stop must wait for its evaluations.
+const common = ['--data', data, '--hidden', '12', '--batch', '10', '--eval-every', '20', '--seed', '3', '--backend', 'js', '--eval-thread', 'on'];
 
 function tensors(path: string): Record<string, number[]> {
   return Object.fromEntries(netTensors(readModelFile(path).net).map(([name, t]) => [name, Array.from(t.data)]));
@@ -67,7 +68,7 @@ describe('Ctrl-C during train', () => {
     const iteration = Number(match[1]);
     assert.equal(match[2], run);
     const model = join(run, 'model.safetensors');
-    assert.equal(match[3], `scratchnet train --resume ${model} --backend js --data ${data}`);
+    assert.equal(match[3], `scratchnet train --resume ${model} --eval-thread on --backend js --data ${data}`);
     assert.equal(readModelFile(model).iteration, iteration);
     assert.ok(existsSync(trainingStatePath(model)));
     const metrics = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8'));

@@ -82,6 +82,7 @@ describe('evaluation thread', () => {
     assert.equal(worker.take(8).length, 8);
     await worker.close();
     assert.throws(() => worker.submit(net, 10), /used after close\(\)/);
+    assert.throws(() => worker.take(1), /used after close\(\)/, 'never a wait for what cannot come');
   });
 
   it('ends its thread on close()', { skip: process.platform !== 'linux' && 'counts threads in /proc' }, async () => {

@@ -85,6 +85,7 @@ function run(options: TrainOptions) {
   const r = fresh();
   const reported: Reported[] = [];
   const epochEnds: [number, number, boolean][] = [];
+  const ends: { point: ResumePoint; reportedBefore: number }[] = [];
   let last = -1;
   const result = train(r.net, r.optimizer, data, r.rng, options, {
     onIteration: (i) => (last = i),
@@ -93,9 +94,10 @@ function run(options: TrainOptions) {
       epochEnds.push([epoch, last, evaluation !== undefined]);
       r.optimizer.lr *= 0.5;
     },
+    onTrainingEnd: (point) => ends.push({ point, reportedBefore: reported.length }),
   });
   const numbers = (e: Evaluation) => [e.iteration, e.epoch, e.trainAccuracy, e.testAccuracy];
-  return { result, reported, epochEnds, numbers: result.evaluations.map(numbers), weights: r.net.params().map((p) => Array.from(p.value.data)) };
+  return { result, reported, epochEnds, ends, numbers: result.evaluations.map(numbers), weights: r.net.params().map((p) => Array.from(p.value.data)) };
 }
 
 describe('trainer: evaluations beside training', () => {
@@ -116,6 +118,16 @@ describe('trainer: evaluations beside training', () => {
       assert.deepEqual(beside.epochEnds.map(([, , has]) => has), beside.epochEnds.map(([epoch]) => mode === 'epochs' && epoch === 4));
       assert.ok(evaluator.mostUnderWay <= MAX_PENDING_EVALUATIONS);
       assert.equal(evaluator.finished, 1, 'told once that none will follow');
+      // The training's end comes once, after every evaluation but the final one.
+      for (const { ends, result } of [inPlace, beside]) {
+        assert.equal(ends.length, 1);
+        const [{ point, reportedBefore }] = ends as [(typeof ends)[0]];
+        assert.equal(point.iteration, result.loss.length);
+        assert.deepEqual(point.loss, result.loss);
+        const beforeFinal = mode === 'epochs' ? result.evaluations.slice(0, -1) : result.evaluations;
+        assert.deepEqual(point.evaluations, beforeFinal);
+        assert.equal(reportedBefore, beforeFinal.length);
+      }
     });
   }
 

@@ -8,7 +8,7 @@ import { imageCount } from '../data/dataset.js';
 import { MODEL_FILE, writeCheckpoint } from '../io/checkpoint-files-node.js';
 import { readModelFile } from '../io/model-files-node.js';
 import { startBackgroundRenderer, type BackgroundRenderer } from '../report/background-render.js';
-import { writeTrainingCharts } from '../report/training-charts.js';
+import { renderTrainingCharts, type TrainingChartImages, writeTrainingChartImages } from '../report/training-charts.js';
 import { trainSteps, type Evaluation, type ResumePoint, type TrainResult, type TrainStep } from '../train/trainer.js';
 import { EVAL_THREAD_CHOICES, startEvaluationThread, usesEvaluationThread } from './eval-thread.js';
 import type { EvaluationWorker } from '../train/evaluation-worker-node.js';
@@ -91,9 +91,24 @@ async function trainInFolder(job: Job): Promise<void> {
     const evalThread = usesEvaluationThread(job.setup, job.options);
     printStart(job, evalThread);
     const save = checkpointSaver(job);
-    const outcome = await trainLoop(job.setup, save, stop, evalThread ? startEvaluationThread(job.setup) : undefined);
-    const record = outcome.result ? saveFinished(job.setup, outcome.result, save) : saveStopped(outcome.stopped, save);
-    const seconds = await writeOutputs(job, record);
+    let charts: Promise<TrainingChartImages> | undefined;
+    const renderEarly = (point: ResumePoint): void => {
+      // Iterations mode plots no final evaluation: the charts render while it is made.
+      if (job.setup.run.schedule.epochs !== undefined) return;
+      charts = renderTrainingCharts(point.evaluations, point.loss, (spec) => job.charts.renderPng(spec));
+      charts.catch(() => {});
+    };
+    const evaluator = evalThread ? startEvaluationThread(job.setup) : undefined;
+    let record: RunRecord;
+    let outcome: Stepped;
+    try {
+      outcome = await trainLoop(job.setup, save, stop, evaluator, renderEarly);
+      // A stopped run's checkpoint first takes the evaluations still under way.
+      record = outcome.result ? saveFinished(job.setup, outcome.result, save) : saveStopped(outcome.stopped, save);
+    } finally {
+      await evaluator?.close();
+    }
+    const seconds = await writeOutputs(job, record, charts);
     if (outcome.stopped) throw new Interrupted(stoppedLine(job, outcome.stopped.iteration + 1));
     printEnd(job, record.final!, seconds);
   } finally {
@@ -115,7 +130,9 @@ function checkpointSaver({ options, setup, out }: Job): SaveCheckpoint {
 }
 
 /** The training loop, a checkpoint at every evaluation; stops early on Ctrl-C. */
-async function trainLoop(setup: TrainSetup, save: SaveCheckpoint, stop: StopRequest, evaluator: EvaluationWorker | undefined): Promise<Stepped> {
+async function trainLoop(
+  setup: TrainSetup, save: SaveCheckpoint, stop: StopRequest, evaluator: EvaluationWorker | undefined, onTrainingEnd: (point: ResumePoint) => void,
+): Promise<Stepped> {
   const { net, run, data, rng, iterations, resume } = setup;
   const { evalSamples } = run.schedule;
   const sampled = (evalSamples ?? Infinity) < Math.max(imageCount(data.train), imageCount(data.test)) ? ` (on the first ${evalSamples} images)` : '';
@@ -128,13 +145,13 @@ async function trainLoop(setup: TrainSetup, save: SaveCheckpoint, stop: StopRequ
       save(point, { iteration, trainAccuracy, testAccuracy });
     },
     onEpochEnd: () => (run.optimizer.lr *= run.lrDecay),
+    onTrainingEnd,
   });
   markPhase('setup');
   try {
     return await runSteps(steps, stop, `--lr ${run.optimizer.lr}`);
   } finally {
     progress.stop();
-    await evaluator?.close();
   }
 }
 
@@ -153,11 +170,11 @@ function saveStopped(step: TrainStep, save: SaveCheckpoint): RunRecord {
   return { evaluations: point.evaluations, loss: point.loss, seconds: step.seconds() };
 }
 
-/** The charts, then metrics.json; returns the run's seconds. */
-async function writeOutputs({ setup, out, charts, totalStart }: Job, record: RunRecord): Promise<Record<string, number>> {
+/** The charts (`rendered` already, or now), then metrics.json; returns the run's seconds. */
+async function writeOutputs({ setup, out, charts, totalStart }: Job, record: RunRecord, rendered?: Promise<TrainingChartImages>): Promise<Record<string, number>> {
   const seconds = { load: setup.loadSeconds, ...record.seconds, total: 0 };
   const metrics = runMetrics(setup.config, record, seconds);
-  await writeTrainingCharts(out, metrics.evaluations, record.loss, (spec) => charts.renderPng(spec));
+  writeTrainingChartImages(out, await (rendered ?? renderTrainingCharts(metrics.evaluations, record.loss, (spec) => charts.renderPng(spec))));
   markPhase('charts');
   seconds.total = (performance.now() - totalStart) / 1000;
   writeMetrics(out, metrics);

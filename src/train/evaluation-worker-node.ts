@@ -57,6 +57,7 @@ export function startEvaluationWorker(net: SpecNet, data: { train: Dataset; test
       submitted++;
     },
     take(atLeast: number): Accuracies[] {
+      if (closed) throw new Error('evaluation worker: used after close()');
       const wanted = taken + Math.min(Math.max(atLeast, 0), submitted - taken);
       let done = Atomics.load(channel.header, DONE);
       while (done < wanted && Atomics.load(channel.header, FAILED) === 0) {

@@ -82,6 +82,11 @@ export interface TrainEvents {
    * evaluation if one was made (not yet, with an `evaluator`: onEvaluation brings it later).
    */
   onEpochEnd?(epoch: number, evaluation: Evaluation | undefined): void;
+  /**
+   * After the last iteration, once every evaluation but the final one is reported: the run as
+   * it stands before its final evaluation (which epochs mode records as the last epoch's).
+   */
+  onTrainingEnd?(point: ResumePoint): void;
 }
 
 export interface TrainResult {
@@ -261,6 +266,7 @@ export function* trainSteps(
   }
   collect(pending.length);
   evaluator?.finish?.();
+  events.onTrainingEnd?.(checkpoint(iterations));
   // The final evaluation, on every example, is made here: nothing is left to overlap it with.
   const final = measure(Infinity);
   // Epochs mode: the final evaluation is also the last epoch's.
