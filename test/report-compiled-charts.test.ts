@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { fillSlots, slotsIntact, splitChart } from '../src/report/chart-structure.js';
+import { fillSlots, slotPlaces, splitChart } from '../src/report/chart-structure.js';
 import {
   chartRuntime,
   COMPILED_CHARTS_FILE,
@@ -73,7 +73,7 @@ test('the structure compiled and parsed, its slots filled: the dataflow Vega-Lit
   const made = await compileStructures([accuracy, loss]);
   for (const [i, spec] of [accuracy, loss].entries()) {
     const { slots } = splitChart(spec);
-    const filled = fillSlots(made.charts[i]!.runtime, slots, vega.stringValue);
+    const filled = fillSlots(made.charts[i]!.runtime, made.charts[i]!.places, slots, vega.stringValue);
     assert.deepEqual(filled, JSON.parse(JSON.stringify(parsedAtRunTime(spec))));
     assert.equal(await svgOf(filled as vega.Runtime), await svgOf(parsedAtRunTime(spec)));
   }
@@ -157,24 +157,27 @@ test('a damaged compiled structure is passed over: the spec is compiled and pars
   const structure = compiledStructureOf(accuracy)!;
   const saved = structure.runtime;
   try {
-    structure.runtime = saved.replace('"\\u0000slot":2', '"\\u0000slot":9');
+    structure.runtime = saved.replace('"\\u0000slot":2', '"\\u0000slot":1');
     assert.deepEqual(await chartRuntime(accuracy, silent), parsedAtRunTime(accuracy));
   } finally {
     structure.runtime = saved;
   }
 });
 
-test('slotsIntact: each marker once and whole, as a value or a string literal in code', () => {
+test('slotPlaces: each marker once and whole, as a value or a string literal in code; fillSlots puts the values there', () => {
   const text = (k: number) => `\u0000slot:${k}`;
   const data = (k: number) => [{ '\u0000slot': k }];
-  assert.ok(slotsIntact(JSON.stringify({ a: text(0), b: data(1), c: { code: JSON.stringify(text(2)) } }), 3));
-  assert.ok(!slotsIntact(JSON.stringify({ a: text(0) }), 2), 'a slot lost');
-  assert.ok(!slotsIntact(JSON.stringify({ a: text(0), b: [text(0)] }), 1), 'a slot copied');
-  assert.ok(!slotsIntact(JSON.stringify({ a: `title: ${text(0)}` }), 1), 'a slot inside a longer string');
-  assert.ok(!slotsIntact(JSON.stringify({ code: `${JSON.stringify(text(0))} + "!"` }), 1), 'a slot inside longer code');
-  assert.deepEqual(fillSlots(JSON.stringify({ a: text(0), b: data(1), code: JSON.stringify(text(0)) }), ['x "y"', [1, 2]], JSON.stringify), {
-    a: 'x "y"',
-    b: [1, 2],
-    code: '"x \\"y\\""',
-  });
+  const compiled = JSON.stringify({ b: data(1), c: [{ code: JSON.stringify(text(2)) }], a: text(0) });
+  const places = slotPlaces(compiled, 3);
+  assert.deepEqual(places, [
+    { slot: 0, path: ['a'], asCode: false },
+    { slot: 1, path: ['b'], asCode: false },
+    { slot: 2, path: ['c', 0, 'code'], asCode: true },
+  ]);
+  assert.deepEqual(fillSlots(compiled, places!, ['x "y"', [1, 2], 'z'], JSON.stringify), { b: [1, 2], c: [{ code: '"z"' }], a: 'x "y"' });
+  assert.equal(slotPlaces(JSON.stringify({ a: text(0) }), 2), undefined, 'a slot lost');
+  assert.equal(slotPlaces(JSON.stringify({ a: text(0), b: [text(0)] }), 1), undefined, 'a slot copied');
+  assert.equal(slotPlaces(JSON.stringify({ a: `title: ${text(0)}` }), 1), undefined, 'a slot inside a longer string');
+  assert.equal(slotPlaces(JSON.stringify({ code: `${JSON.stringify(text(0))} + "!"` }), 1), undefined, 'a slot inside longer code');
+  assert.throws(() => fillSlots(JSON.stringify({ a: 'moved' }), places!.slice(0, 1), ['x'], JSON.stringify), /no marker of slot 0 at a/);
 });

@@ -6,7 +6,7 @@
 //   the top-level title's text and subtitle  → "\u0000slot:k"
 // Compiled and parsed with the markers (compiled-charts.ts), the structure gives a dataflow that
 // holds each marker once, either as it is or, where the parser wrote the text into generated
-// code, as a string literal; fillSlots puts the values back.
+// code, as a string literal (slotPlaces finds where); fillSlots puts the values back there.
 
 import type { TopLevelSpec } from 'vega-lite';
 
@@ -58,6 +58,13 @@ export function splitChart(spec: TopLevelSpec): SplitChart {
   return { structure, key: JSON.stringify(structure), slots };
 }
 
+/** Where a slot's marker sits in the compiled structure: the keys down to it, and whether as code. */
+export interface SlotPlace {
+  slot: number;
+  path: (string | number)[];
+  asCode: boolean;
+}
+
 type Found = { slot: number; asCode: boolean } | undefined;
 
 function findSlot(value: unknown): Found {
@@ -71,29 +78,39 @@ function findSlot(value: unknown): Found {
 }
 
 /**
- * Whether `compiled` (a JSON text) holds each of the `slotCount` markers exactly once, each as a
- * whole value: not lost, not copied, not pasted into a longer string.
+ * The places of the `slotCount` markers in `compiled` (a JSON text), in slot order; undefined
+ * unless each marker is there exactly once as a whole value: not lost, not copied, not pasted
+ * into a longer string.
  */
-export function slotsIntact(compiled: string, slotCount: number): boolean {
-  const counts = new Array<number>(slotCount).fill(0);
-  JSON.parse(compiled, (_key, value: unknown) => {
+export function slotPlaces(compiled: string, slotCount: number): SlotPlace[] | undefined {
+  const places: SlotPlace[] = [];
+  const visit = (value: unknown, path: (string | number)[]): void => {
     const found = findSlot(value);
-    if (found) counts[found.slot] = (counts[found.slot] ?? NaN) + 1;
-    return value;
-  });
+    if (found) places.push({ ...found, path });
+    else if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...path, i]));
+    else if (isRecord(value)) for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
+  };
+  visit(JSON.parse(compiled), []);
+  places.sort((a, b) => a.slot - b.slot);
   const everywhere = compiled.split(JSON.stringify(DATA_SLOT).slice(1, -1)).length - 1;
-  return everywhere === slotCount && counts.every((count) => count === 1);
+  const once = places.length === slotCount && places.every((place, i) => place.slot === i);
+  return once && everywhere === slotCount ? places : undefined;
 }
 
 /**
- * The compiled structure (a JSON text) with every slot's marker replaced by its value, or where
- * the marker was a string literal in code, by `literal(value)`.
+ * The compiled structure (a JSON text) with each slot's marker, at its place, replaced by its
+ * value, or where the marker was a string literal in code, by `literal(value)`. Throws when a
+ * place does not hold its marker.
  */
-export function fillSlots(compiled: string, slots: readonly unknown[], literal: (value: unknown) => string): unknown {
-  return JSON.parse(compiled, (_key, value: unknown) => {
-    const found = findSlot(value);
-    if (!found) return value;
-    if (!(found.slot < slots.length)) throw new RangeError(`compiled chart names slot ${found.slot}; the spec has ${slots.length}`);
-    return found.asCode ? literal(slots[found.slot]) : slots[found.slot];
-  });
+export function fillSlots(compiled: string, places: readonly SlotPlace[], slots: readonly unknown[], literal: (value: unknown) => string): unknown {
+  const root: unknown = JSON.parse(compiled);
+  for (const { slot, path, asCode } of places) {
+    let parent = root as Json;
+    for (const key of path.slice(0, -1)) parent = parent?.[key] as Json;
+    const last = path.at(-1)!;
+    const found = findSlot(parent?.[last]);
+    if (found?.slot !== slot || found.asCode !== asCode || !(slot < slots.length)) throw new RangeError(`compiled chart: no marker of slot ${slot} at ${path.join('.')}`);
+    parent[last] = asCode ? literal(slots[slot]) : slots[slot];
+  }
+  return root;
 }

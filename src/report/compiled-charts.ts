@@ -10,15 +10,16 @@
 import { readFileSync } from 'node:fs';
 import * as vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
-import { fillSlots, type SplitChart, slotsIntact, splitChart } from './chart-structure.js';
+import { fillSlots, type SlotPlace, slotPlaces, type SplitChart, splitChart } from './chart-structure.js';
 
 /** The file `npm run build` writes. */
 export const COMPILED_CHARTS_FILE = new URL('./compiled-charts.json', import.meta.url);
 
-/** A structure's dataflow (a JSON text, with the slot markers), and Vega-Lite's warnings. */
+/** A structure's dataflow (a JSON text, with the slot markers), where the markers are, and Vega-Lite's warnings. */
 export interface CompiledStructure {
   structure: TopLevelSpec;
   runtime: string;
+  places: SlotPlace[];
   warnings: string[];
 }
 
@@ -93,7 +94,7 @@ function splitOrUndefined(spec: TopLevelSpec): SplitChart | undefined {
 
 function filled(structure: CompiledStructure, slots: readonly unknown[]): vega.Runtime | undefined {
   try {
-    return fillSlots(structure.runtime, slots, vega.stringValue) as vega.Runtime;
+    return fillSlots(structure.runtime, structure.places, slots, vega.stringValue) as vega.Runtime;
   } catch {
     return undefined; // NOTE: a damaged file, found by its first use; the spec compiles.
   }
@@ -109,8 +110,9 @@ export async function compileStructures(specs: readonly TopLevelSpec[]): Promise
     const { structure, slots } = splitChart(spec);
     const logger = warningCollector();
     const runtime = JSON.stringify(vega.parse(compile(structure, { logger }).spec));
-    if (!slotsIntact(runtime, slots.length)) throw new Error('a chart structure gave a Vega dataflow that does not hold each of its values once');
-    return { structure, runtime, warnings: logger.warnings };
+    const places = slotPlaces(runtime, slots.length);
+    if (!places) throw new Error('a chart structure gave a Vega dataflow that does not hold each of its values once');
+    return { structure, runtime, places, warnings: logger.warnings };
   });
   return { vega: vega.version, vegaLite: version, charts };
 }
