@@ -54,8 +54,8 @@ export function readCompiledCharts(file: URL | string = COMPILED_CHARTS_FILE): M
 
 let compiled: Map<string, CompiledStructure> | undefined;
 
-/** The compiled structures of this build, read once. */
-function buildStructures(): Map<string, CompiledStructure> {
+/** The compiled structures of this build, read once (the chart worker reads them as it starts). */
+export function buildStructures(): Map<string, CompiledStructure> {
   compiled ??= readCompiledCharts();
   return compiled;
 }
