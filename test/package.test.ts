@@ -61,7 +61,7 @@ describe('the npm package, installed into an empty project', { timeout: 600_000 
     const paths = files.map((f) => f.path);
     for (const needed of [
       'package.json', 'README.md', 'LICENSE', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/node.js', 'dist/src/node.d.ts', 'dist/src/onnx.js', 'dist/src/cli/main.js',
-      'dist/web/index.html', 'dist/web/style.css', 'dist/web/main.js', 'dist/web/worker.js',
+      'dist/web/index.html', 'dist/web/style.css', 'dist/web/main.js', 'dist/web/worker.js', 'dist/src/report/compiled-charts.json',
     ]) {
       assert.ok(paths.includes(needed), `the tarball lacks ${needed}`);
     }

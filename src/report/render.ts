@@ -1,12 +1,14 @@
 // A chart is a Vega-Lite spec. Rendering: Vega-Lite → (compile) → Vega → headless view → SVG
 // → PNG with resvg, which draws the text with the theme's font files (chart-fonts.ts).
+// A training run's charts skip the compile and the parse: the build did both (compiled-charts.ts).
 
 import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../io/atomic-write-node.js';
 import { RenderError } from './render-error.js';
 import { fontOptions } from './chart-fonts.js';
+import { chartRuntime } from './compiled-charts.js';
 
 export { RenderError };
 
@@ -65,7 +67,7 @@ export async function renderSvgWithWarnings(spec: TopLevelSpec): Promise<SvgResu
   const logger = collectingLogger();
   let runtime: vega.Runtime;
   try {
-    runtime = vega.parse(compile(spec, { logger }).spec);
+    runtime = await chartRuntime(spec, logger);
   } catch (error) {
     throw new RenderError('compile', describe(error), { cause: error });
   }
