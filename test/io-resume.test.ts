@@ -3,33 +3,20 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Dataset } from '../src/data/dataset.js';
 import { loadModelFile, saveModel } from '../src/io/model-file.js';
 import { decodeTrainingState, encodeTrainingState } from '../src/io/training-state.js';
 import type { SpecNet } from '../src/nets/spec.js';
 import { TwoLayerNet } from '../src/nets/two-layer-net.js';
 import { SGD } from '../src/optim/sgd.js';
 import { Rng } from '../src/tensor/rng.js';
-import { Tensor } from '../src/tensor/tensor.js';
 import { checkpointState, layerRandomStreams, restoreCheckpoint } from '../src/train/checkpoint.js';
 import { buildNet } from '../src/nets/spec.js';
 import { multiLayerSpec } from '../src/nets/multi-layer-net.js';
 import { createOptimizer } from '../src/optim/factory.js';
 import { netTensors } from '../src/io/model-file.js';
 import { train, type TrainOptions } from '../src/train/trainer.js';
-
-function syntheticSet(rows: number, seed: number): Dataset {
-  const rng = new Rng(seed);
-  const images = Tensor.zeros([rows, 16]);
-  const labels = new Uint8Array(rows);
-  for (let i = 0; i < rows; i++) {
-    labels[i] = rng.int(3);
-    for (let j = 0; j < 16; j++) images.data[i * 16 + j] = rng.uniform() + (j % 3 === labels[i] ? 0.5 : 0);
-  }
-  return { images, labels };
-}
-
-const data = { train: syntheticSet(90, 1), test: syntheticSet(30, 2) };
+import { syntheticSet } from './helpers/synthetic-set.js';
+const data = { train: syntheticSet(90, 1, 16), test: syntheticSet(30, 2, 16) };
 
 function freshRun(seed: number): { net: TwoLayerNet; rng: Rng; optimizer: SGD } {
   const rng = new Rng(seed);
@@ -159,7 +146,7 @@ describe('resume: a state that does not fit is refused', () => {
   });
   it('a shuffle order for another data set', () => {
     const resume = restoreCheckpoint(state, new SGD(0.1), { training: new Rng(1) });
-    const small = { train: syntheticSet(40, 3), test: data.test };
+    const small = { train: syntheticSet(40, 3, 16), test: data.test };
     assert.throws(() => train(freshRun(1).net, new SGD(0.1), small, new Rng(1), { iterations: 20, batchSize: 5, evalEvery: 0, sampling: 'shuffle', resume }), /saved shuffle state does not fit a set of 40 examples/);
   });
 });

@@ -12,23 +12,11 @@ import { multiLayerSpec } from '../src/nets/multi-layer-net.js';
 import { buildNet, type SpecNet } from '../src/nets/spec.js';
 import { createOptimizer } from '../src/optim/factory.js';
 import { Rng } from '../src/tensor/rng.js';
-import { Tensor } from '../src/tensor/tensor.js';
 import { type Accuracies, type BackgroundEvaluator, MAX_PENDING_EVALUATIONS } from '../src/train/background-evaluator.js';
 import { DatasetAccuracy } from '../src/train/dataset-accuracy.js';
 import { type Evaluation, type ResumePoint, train, trainSteps, type TrainOptions } from '../src/train/trainer.js';
-
-function syntheticSet(rows: number, seed: number): Dataset {
-  const rng = new Rng(seed);
-  const images = Tensor.zeros([rows, 12]);
-  const labels = new Uint8Array(rows);
-  for (let i = 0; i < rows; i++) {
-    labels[i] = rng.int(3);
-    for (let j = 0; j < 12; j++) images.data[i * 12 + j] = rng.uniform() + (j % 3 === labels[i] ? 0.5 : 0);
-  }
-  return { images, labels };
-}
-
-const data = { train: syntheticSet(60, 1), test: syntheticSet(25, 2) };
+import { syntheticSet } from './helpers/synthetic-set.js';
+const data = { train: syntheticSet(60, 1, 12), test: syntheticSet(25, 2, 12) };
 const spec = multiLayerSpec({ inputSize: 12, hiddenSizes: [8], outputSize: 3, dropout: 0.2 });
 
 /**

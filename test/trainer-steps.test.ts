@@ -4,7 +4,6 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Dataset } from '../src/data/dataset.js';
 import { loadModelFile, netTensors, saveModel } from '../src/io/model-file.js';
 import { decodeTrainingState, encodeTrainingState } from '../src/io/training-state.js';
 import { multiLayerSpec } from '../src/nets/multi-layer-net.js';
@@ -12,22 +11,10 @@ import { buildNet, type SpecNet } from '../src/nets/spec.js';
 import { createOptimizer } from '../src/optim/factory.js';
 import type { Optimizer } from '../src/optim/optimizer.js';
 import { Rng } from '../src/tensor/rng.js';
-import { Tensor } from '../src/tensor/tensor.js';
 import { checkpointState, layerRandomStreams, restoreCheckpoint } from '../src/train/checkpoint.js';
 import { train, trainSteps, type TrainOptions, type TrainResult } from '../src/train/trainer.js';
-
-function syntheticSet(rows: number, seed: number): Dataset {
-  const rng = new Rng(seed);
-  const images = Tensor.zeros([rows, 12]);
-  const labels = new Uint8Array(rows);
-  for (let i = 0; i < rows; i++) {
-    labels[i] = rng.int(3);
-    for (let j = 0; j < 12; j++) images.data[i * 12 + j] = rng.uniform() + (j % 3 === labels[i] ? 0.5 : 0);
-  }
-  return { images, labels };
-}
-
-const data = { train: syntheticSet(40, 1), test: syntheticSet(15, 2) };
+import { syntheticSet } from './helpers/synthetic-set.js';
+const data = { train: syntheticSet(40, 1, 12), test: syntheticSet(15, 2, 12) };
 const spec = multiLayerSpec({ inputSize: 12, hiddenSizes: [8], outputSize: 3, dropout: 0.2 });
 const everything = (net: SpecNet) => netTensors(net).map(([name, t]) => [name, Array.from(t.data)]);
 
