@@ -12,6 +12,7 @@
 // The descriptor (int32 at `desc`) gives pointers and geometry, see the D_ constants.
 
 import { gemm } from './gemm';
+import { col2imImage, im2colImage, zeroFloats } from './im2col';
 
 const D_X: i32 = 0;
 const D_W: i32 = 1;
@@ -45,110 +46,6 @@ function field(desc: usize, i: i32): i32 {
 @inline
 function blockStart(block: i32, blocks: i32, images: i32): i32 {
   return <i32>((<i64>block * <i64>images) / <i64>blocks);
-}
-
-/** The first oy (or ox) whose input row oy·S + f − P is ≥ 0, and the end of those < size. */
-// @ts-ignore: decorator
-@inline
-function insideLow(f: i32, S: i32, P: i32, out: i32): i32 {
-  const t = P - f;
-  return min(out, max(0, t <= 0 ? 0 : (t + S - 1) / S));
-}
-
-// @ts-ignore: decorator
-@inline
-function insideHigh(f: i32, S: i32, P: i32, size: i32, out: i32, low: i32): i32 {
-  const t = size - 1 + P - f;
-  return max(low, min(out, t < 0 ? 0 : t / S + 1));
-}
-
-/** dst[0 .. count) = 0. (NOTE: loops, not memory.fill: on shared memory a bulk-memory call costs more than a short run's stores.) */
-// @ts-ignore: decorator
-@inline
-function zeroFloats(dst: usize, count: i32): void {
-  const zero = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= count; i += 4) v128.store(dst + <usize>(i * 4), zero);
-  for (; i < count; i++) store<f32>(dst + <usize>(i * 4), 0);
-}
-
-/** dst[0 .. count) = src[0 .. count) (short runs: loops, as above). */
-// @ts-ignore: decorator
-@inline
-function copyFloats(dst: usize, src: usize, count: i32): void {
-  let i = 0;
-  for (; i + 4 <= count; i += 4) v128.store(dst + <usize>(i * 4), v128.load(src + <usize>(i * 4)));
-  for (; i < count; i++) store<f32>(dst + <usize>(i * 4), load<f32>(src + <usize>(i * 4)));
-}
-
-/** col[(c·FH + fy)·FW + fx, oy·OW + ox] = x[c, oy·S + fy − P, ox·S + fx − P] (0 in the padding), for one image. */
-function im2colImage(x: usize, col: usize, C: i32, H: i32, W: i32, FH: i32, FW: i32, S: i32, P: i32, OH: i32, OW: i32): void {
-  const positions = OH * OW;
-  let out = col;
-  for (let c = 0; c < C; c++) {
-    const channel = x + <usize>(c * H * W * 4);
-    for (let fy = 0; fy < FH; fy++) {
-      const rowLow = insideLow(fy, S, P, OH);
-      const rowHigh = insideHigh(fy, S, P, H, OH, rowLow);
-      for (let fx = 0; fx < FW; fx++) {
-        const low = insideLow(fx, S, P, OW);
-        const high = insideHigh(fx, S, P, W, OW, low);
-        zeroFloats(out, rowLow * OW);
-        for (let oy = rowLow; oy < rowHigh; oy++) {
-          const to = out + <usize>(oy * OW * 4);
-          const row = channel + <usize>(((oy * S + fy - P) * W + fx - P) * 4);
-          for (let ox = 0; ox < low; ox++) store<f32>(to + <usize>(ox * 4), 0);
-          if (S == 1) {
-            copyFloats(to + <usize>(low * 4), row + <usize>(low * 4), high - low);
-          } else {
-            for (let ox = low; ox < high; ox++) store<f32>(to + <usize>(ox * 4), load<f32>(row + <usize>(ox * S * 4)));
-          }
-          for (let ox = high; ox < OW; ox++) store<f32>(to + <usize>(ox * 4), 0);
-        }
-        zeroFloats(out + <usize>(rowHigh * OW * 4), (OH - rowHigh) * OW);
-        out += <usize>(positions * 4);
-      }
-    }
-  }
-}
-
-/** dx[c, iy, ix] = Σ of the col entries im2col took from that pixel, for one image. */
-function col2imImage(col: usize, dx: usize, C: i32, H: i32, W: i32, FH: i32, FW: i32, S: i32, P: i32, OH: i32, OW: i32): void {
-  const positions = OH * OW;
-  zeroFloats(dx, C * H * W);
-  let from = col;
-  for (let c = 0; c < C; c++) {
-    const channel = dx + <usize>(c * H * W * 4);
-    for (let fy = 0; fy < FH; fy++) {
-      const rowLow = insideLow(fy, S, P, OH);
-      const rowHigh = insideHigh(fy, S, P, H, OH, rowLow);
-      for (let fx = 0; fx < FW; fx++) {
-        const low = insideLow(fx, S, P, OW);
-        const high = insideHigh(fx, S, P, W, OW, low);
-        for (let oy = rowLow; oy < rowHigh; oy++) {
-          const f = from + <usize>(oy * OW * 4);
-          const row = channel + <usize>(((oy * S + fy - P) * W + fx - P) * 4);
-          if (S == 1) {
-            let ox = low;
-            for (; ox + 4 <= high; ox += 4) {
-              const q = row + <usize>(ox * 4);
-              v128.store(q, f32x4.add(v128.load(q), v128.load(f + <usize>(ox * 4))));
-            }
-            for (; ox < high; ox++) {
-              const q = row + <usize>(ox * 4);
-              store<f32>(q, load<f32>(q) + load<f32>(f + <usize>(ox * 4)));
-            }
-          } else {
-            for (let ox = low; ox < high; ox++) {
-              const q = row + <usize>(ox * S * 4);
-              store<f32>(q, load<f32>(q) + load<f32>(f + <usize>(ox * 4)));
-            }
-          }
-        }
-        from += <usize>(positions * 4);
-      }
-    }
-  }
 }
 
 /** Forward for the images of block `block`: out_n = W · col(x_n) + b. */

@@ -17,6 +17,14 @@ const CONV_CASES = [
   { images: 9, channels: 1, height: 12, width: 12, filters: 16, size: 5, stride: 1, pad: 0 },
   { images: 2, channels: 4, height: 7, width: 9, filters: 3, size: 2, stride: 3, pad: 1 },
   { images: 1, channels: 16, height: 14, width: 14, filters: 32, size: 3, stride: 1, pad: 1 },
+  // Stride 1 and output as wide as the input (im2col by shifted planes): the cnn's first
+  // layer, 5×5 pad 2, inputs narrower or lower than the filter, 1×1 filters.
+  { images: 1, channels: 1, height: 28, width: 28, filters: 16, size: 3, stride: 1, pad: 1 },
+  { images: 2, channels: 2, height: 7, width: 6, filters: 9, size: 5, stride: 1, pad: 2 },
+  { images: 2, channels: 3, height: 2, width: 5, filters: 4, size: 3, stride: 1, pad: 1 },
+  { images: 2, channels: 2, height: 4, width: 1, filters: 3, size: 5, stride: 1, pad: 2 },
+  { images: 2, channels: 3, height: 1, width: 1, filters: 2, size: 3, stride: 1, pad: 1 },
+  { images: 2, channels: 5, height: 3, width: 3, filters: 7, size: 1, stride: 1, pad: 0 },
 ];
 
 const POOL_CASES = [
