@@ -13,6 +13,7 @@
 
 import { gemm } from './gemm';
 import { col2imImage, im2colImage, zeroFloats } from './im2col';
+import { winogradApplies, winogradFloats, winogradImages } from './winograd';
 
 const D_X: i32 = 0;
 const D_W: i32 = 1;
@@ -21,7 +22,7 @@ const D_OUT: i32 = 3; // out (forward) or dout (backward)
 const D_DX: i32 = 4; // ∂L/∂x, 0 = not wanted
 const D_DW: i32 = 5;
 const D_PARTIALS: i32 = 6; // per block: K·FN of (∂L/∂W)ᵀ, then FN of ∂L/∂b
-const D_COLS: i32 = 7; // per block: K·P floats of im2col scratch
+const D_COLS: i32 = 7; // per block: convBlockFloats of scratch (im2col, or Winograd's)
 const D_IMAGES: i32 = 8;
 const D_C: i32 = 9;
 const D_H: i32 = 10;
@@ -48,6 +49,26 @@ function blockStart(block: i32, blocks: i32, images: i32): i32 {
   return <i32>((<i64>block * <i64>images) / <i64>blocks);
 }
 
+/**
+ * Floats of scratch per block of images: one image's im2col (K·P), or what Winograd's
+ * F(2×2, 3×3) needs (winograd.ts) for the forward pass (C → FN) or for ∂L/∂x (FN → C).
+ */
+export function convBlockFloats(C: i32, H: i32, W: i32, FN: i32, FH: i32, FW: i32, S: i32, P: i32, OH: i32, OW: i32): i32 {
+  let floats = C * FH * FW * OH * OW;
+  if (winogradApplies(C, FN, FH, FW, S, P)) floats = max(floats, winogradFloats(C, FN, H, W));
+  if (winogradApplies(FN, C, FH, FW, S, P)) floats = max(floats, winogradFloats(FN, C, H, W));
+  return floats;
+}
+
+// @ts-ignore: decorator
+@inline
+function blockScratch(desc: usize, block: i32): usize {
+  const C = field(desc, D_C), H = field(desc, D_H), W = field(desc, D_W_);
+  const FN = field(desc, D_FN), FH = field(desc, D_FH), FW = field(desc, D_FW);
+  const floats = convBlockFloats(C, H, W, FN, FH, FW, field(desc, D_S), field(desc, D_P), field(desc, D_OH), field(desc, D_OW));
+  return <usize>field(desc, D_COLS) + <usize>block * <usize>(floats * 4);
+}
+
 /** Forward for the images of block `block`: out_n = W · col(x_n) + b. */
 export function convForwardBlock(desc: usize, block: i32, scratch: usize): void {
   const images = field(desc, D_IMAGES);
@@ -61,8 +82,12 @@ export function convForwardBlock(desc: usize, block: i32, scratch: usize): void 
   const out = <usize>field(desc, D_OUT);
   const K = C * FH * FW;
   const positions = OH * OW;
-  const col = <usize>field(desc, D_COLS) + <usize>block * <usize>(K * positions * 4);
+  const col = blockScratch(desc, block);
   const end = blockStart(block + 1, blocks, images);
+  if (winogradApplies(C, FN, FH, FW, S, P)) {
+    winogradImages(x, w, bias, out, blockStart(block, blocks, images), end, C, FN, H, W, false, col, scratch);
+    return;
+  }
   for (let n = blockStart(block, blocks, images); n < end; n++) {
     const xn = x + <usize>n * <usize>(C * H * W * 4);
     const on = out + <usize>n * <usize>(FN * positions * 4);
@@ -92,12 +117,15 @@ export function convBackwardBlock(desc: usize, block: i32, scratch: usize): void
   const dx = <usize>field(desc, D_DX);
   const K = C * FH * FW;
   const positions = OH * OW;
-  const col = <usize>field(desc, D_COLS) + <usize>block * <usize>(K * positions * 4);
+  const col = blockScratch(desc, block);
   const dw = <usize>field(desc, D_PARTIALS) + <usize>block * <usize>((FN * K + FN) * 4);
   const db = dw + <usize>(FN * K * 4);
   zeroFloats(dw, FN * K + FN);
+  const start = blockStart(block, blocks, images);
   const end = blockStart(block + 1, blocks, images);
-  for (let n = blockStart(block, blocks, images); n < end; n++) {
+  // ∂L/∂x by Winograd, after every image's ∂L/∂W (the two share the scratch).
+  const winograd = dx != 0 && winogradApplies(FN, C, FH, FW, S, P);
+  for (let n = start; n < end; n++) {
     const xn = x + <usize>n * <usize>(C * H * W * 4);
     const dn = dout + <usize>n * <usize>(FN * positions * 4);
     for (let f = 0; f < FN; f++) {
@@ -113,12 +141,13 @@ export function convBackwardBlock(desc: usize, block: i32, scratch: usize): void
     im2colImage(xn, col, C, H, W, FH, FW, S, P, OH, OW);
     // (∂L/∂W)ᵀ += col · dout_nᵀ: the product packs dout_n (FN×P), smaller than col (K×P).
     gemm(col, dn, dw, K, FN, positions, 0, 1, 1, 1, 0, K, 0, FN, scratch, 0);
-    if (dx != 0) {
+    if (dx != 0 && !winograd) {
       // dcol = Wᵀ · dout_n overwrites col, then col2im.
       gemm(w, dn, col, K, positions, FN, 1, 0, 1, 0, 0, K, 0, positions, scratch, 0);
       col2imImage(col, dx + <usize>n * <usize>(C * H * W * 4), C, H, W, FH, FW, S, P, OH, OW);
     }
   }
+  if (winograd) winogradImages(dout, w, 0, dx, start, end, FN, C, H, W, true, col, scratch);
 }
 
 /** ∂L/∂W and ∂L/∂b = the blocks' partials, added in block order. */

@@ -1,0 +1,232 @@
+// 3×3 convolutions, stride 1, pad 1, by Winograd's F(2×2, 3×3) (Lavin & Gray, 2015): each
+// 2×2 block of output pixels ("tile") from the 4×4 input patch d around it,
+//   Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A,
+// 16 products per tile and channel pair instead of 36. Summed over input channels, the ⊙
+// becomes 16 matrix products, one per (ξ, ν) of the 4×4 transformed tile:
+//   M[ξν] (tiles × Cout) = V[ξν] (tiles × Cin) · U[ξν] (Cin × Cout)
+// with V = Bᵀ d B per tile and input channel, U = G g Gᵀ per filter. The forward pass is
+// one (Cin = C, Cout = FN, g = W[f, c]); so is ∂L/∂x, a convolution of dout with the
+// filters turned 180° and their two channel axes swapped (Cin = FN, Cout = C). Images go in
+// groups of GROUP, their tiles stacked in the products' rows; lanes of the transforms run
+// over 4 channels, so the image is first copied channel-last (HWC) with its zero border.
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]
+//   Aᵀ = [1 1 1 0; 0 1 −1 −1]
+
+import { gemm } from './gemm';
+
+const GROUP: i32 = 2;
+
+/** Whether F(2×2, 3×3) applies, with Cin input and Cout output channels (lanes run over 4 of them). */
+export function winogradApplies(Cin: i32, Cout: i32, FH: i32, FW: i32, S: i32, P: i32): bool {
+  return FH == 3 && FW == 3 && S == 1 && P == 1 && Cin >= 8 && (Cin & 3) == 0 && (Cout & 3) == 0;
+}
+
+/** Floats of block scratch: U, one padded image, V and M of a group. */
+export function winogradFloats(Cin: i32, Cout: i32, H: i32, W: i32): i32 {
+  const tiles = GROUP * ((H + 1) >> 1) * ((W + 1) >> 1);
+  return 16 * Cin * Cout + paddedRows(H) * paddedRows(W) * Cin + 16 * tiles * (Cin + Cout);
+}
+
+// @ts-ignore: decorator
+@inline
+function paddedRows(size: i32): i32 {
+  return 2 * ((size + 1) >> 1) + 2;
+}
+
+/**
+ * U[ξν][ci][co] = (G g Gᵀ)[ξ][ν]; g = W[co, ci] (forward), or with `turned`, g[u][v] =
+ * W[ci, co, 2 − u, 2 − v] (W is then FN = Cin × C = Cout, for ∂L/∂x).
+ */
+function transformFilters(w: usize, u: usize, Cin: i32, Cout: i32, turned: bool): void {
+  for (let ci = 0; ci < Cin; ci++) {
+    for (let co = 0; co < Cout; co++) {
+      const g = w + <usize>((turned ? ci * Cout + co : co * Cin + ci) * 36);
+      const out = u + <usize>((ci * Cout + co) * 4);
+      const step = <usize>(Cin * Cout * 4);
+      for (let xi = 0; xi < 4; xi++) {
+        // Row xi of G g: three values r0, r1, r2 (columns of g).
+        let r0: f32, r1: f32, r2: f32;
+        if (xi == 0 || xi == 3) {
+          const row = xi == 0 ? 0 : 2;
+          r0 = tap(g, row, 0, turned);
+          r1 = tap(g, row, 1, turned);
+          r2 = tap(g, row, 2, turned);
+        } else {
+          const sign: f32 = xi == 1 ? 1 : -1;
+          r0 = (tap(g, 0, 0, turned) + sign * tap(g, 1, 0, turned) + tap(g, 2, 0, turned)) * 0.5;
+          r1 = (tap(g, 0, 1, turned) + sign * tap(g, 1, 1, turned) + tap(g, 2, 1, turned)) * 0.5;
+          r2 = (tap(g, 0, 2, turned) + sign * tap(g, 1, 2, turned) + tap(g, 2, 2, turned)) * 0.5;
+        }
+        const q = out + <usize>(xi * 4) * step;
+        store<f32>(q, r0);
+        store<f32>(q + step, (r0 + r1 + r2) * 0.5);
+        store<f32>(q + 2 * step, (r0 - r1 + r2) * 0.5);
+        store<f32>(q + 3 * step, r2);
+      }
+    }
+  }
+}
+
+/** g[row][col] of a filter, or of the filter turned 180°. */
+// @ts-ignore: decorator
+@inline
+function tap(g: usize, row: i32, col: i32, turned: bool): f32 {
+  return load<f32>(g + <usize>((turned ? 8 - (row * 3 + col) : row * 3 + col) * 4));
+}
+
+/** pad[(py·PW + px)·Cin + c] = x[c, py − 1, px − 1], zero outside the image. */
+function padChannelsLast(x: usize, pad: usize, Cin: i32, H: i32, W: i32): void {
+  const PH = paddedRows(H), PW = paddedRows(W);
+  const count = PH * PW * Cin;
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < count; i += 4) v128.store(pad + <usize>(i * 4), zero);
+  for (let c = 0; c < Cin; c++) {
+    for (let y = 0; y < H; y++) {
+      const src = x + <usize>(((c * H + y) * W) * 4);
+      let dst = pad + <usize>((((y + 1) * PW + 1) * Cin + c) * 4);
+      for (let ix = 0; ix < W; ix++) {
+        store<f32>(dst, load<f32>(src + <usize>(ix * 4)));
+        dst += <usize>(Cin * 4);
+      }
+    }
+  }
+}
+
+/** V[ξν][t][c] = (Bᵀ d B)[ξ][ν] for the tiles of one image (rows t0 … of V), 4 channels a step. */
+function transformInput(pad: usize, v: usize, t0: i32, tiles: i32, Cin: i32, H: i32, W: i32): void {
+  const TH = (H + 1) >> 1, TW = (W + 1) >> 1;
+  const PW = paddedRows(W);
+  const pixel = <usize>(Cin * 4);
+  const row = <usize>(PW * Cin * 4);
+  const plane = <usize>(tiles * Cin * 4);
+  for (let ty = 0; ty < TH; ty++) {
+    for (let tx = 0; tx < TW; tx++) {
+      const t = t0 + ty * TW + tx;
+      for (let c = 0; c < Cin; c += 4) {
+        const d = pad + <usize>(((2 * ty * PW + 2 * tx) * Cin + c) * 4);
+        const out = v + <usize>((t * Cin + c) * 4);
+        for (let xi = 0; xi < 4; xi++) {
+          // Row xi of Bᵀ d, as rows a and b of d: (a − b) or (a + b).
+          const a = xi == 0 ? 0 : xi == 1 ? 1 : 2;
+          const b = xi == 0 ? 2 : xi == 1 ? 2 : xi == 2 ? 1 : 3;
+          const ra = d + <usize>(xi == 3 ? 1 : a) * row;
+          const rb = d + <usize>b * row;
+          const plus = xi == 1;
+          const s0 = plus ? f32x4.add(v128.load(ra), v128.load(rb)) : f32x4.sub(v128.load(ra), v128.load(rb));
+          const s1 = plus ? f32x4.add(v128.load(ra + pixel), v128.load(rb + pixel)) : f32x4.sub(v128.load(ra + pixel), v128.load(rb + pixel));
+          const s2 = plus
+            ? f32x4.add(v128.load(ra + 2 * pixel), v128.load(rb + 2 * pixel))
+            : f32x4.sub(v128.load(ra + 2 * pixel), v128.load(rb + 2 * pixel));
+          const s3 = plus
+            ? f32x4.add(v128.load(ra + 3 * pixel), v128.load(rb + 3 * pixel))
+            : f32x4.sub(v128.load(ra + 3 * pixel), v128.load(rb + 3 * pixel));
+          const q = out + <usize>(xi * 4) * plane;
+          v128.store(q, f32x4.sub(s0, s2));
+          v128.store(q + plane, f32x4.add(s1, s2));
+          v128.store(q + 2 * plane, f32x4.sub(s2, s1));
+          v128.store(q + 3 * plane, f32x4.sub(s1, s3));
+        }
+      }
+    }
+  }
+}
+
+/** out[co, y, x] (+ bias[co]) = (Aᵀ M A) of the tiles of one image (rows t0 … of M), 4 output channels a step. */
+function transformOutput(m: usize, out: usize, bias: usize, t0: i32, tiles: i32, Cout: i32, H: i32, W: i32): void {
+  const TH = (H + 1) >> 1, TW = (W + 1) >> 1;
+  const plane = <usize>(tiles * Cout * 4);
+  const image = <usize>(H * W * 4);
+  for (let ty = 0; ty < TH; ty++) {
+    for (let tx = 0; tx < TW; tx++) {
+      const t = t0 + ty * TW + tx;
+      const full = 2 * ty + 1 < H && 2 * tx + 1 < W;
+      for (let co = 0; co < Cout; co += 4) {
+        const src = m + <usize>((t * Cout + co) * 4);
+        // (Aᵀ M) rows 0 and 1, column nu: p = M0 + M1 + M2, q = M1 − M2 − M3.
+        let p0 = f32x4.splat(0), p1 = p0, p2 = p0, p3 = p0, q0 = p0, q1 = p0, q2 = p0, q3 = p0;
+        for (let nu = 0; nu < 4; nu++) {
+          const s = src + <usize>nu * plane;
+          const m0 = v128.load(s), m1 = v128.load(s + 4 * plane), m2 = v128.load(s + 8 * plane), m3 = v128.load(s + 12 * plane);
+          const p = f32x4.add(f32x4.add(m0, m1), m2);
+          const q = f32x4.sub(f32x4.sub(m1, m2), m3);
+          if (nu == 0) { p0 = p; q0 = q; } else if (nu == 1) { p1 = p; q1 = q; } else if (nu == 2) { p2 = p; q2 = q; } else { p3 = p; q3 = q; }
+        }
+        const b = bias != 0 ? v128.load(bias + <usize>(co * 4)) : f32x4.splat(0);
+        let y00 = f32x4.add(f32x4.add(p0, p1), p2), y01 = f32x4.sub(f32x4.sub(p1, p2), p3);
+        let y10 = f32x4.add(f32x4.add(q0, q1), q2), y11 = f32x4.sub(f32x4.sub(q1, q2), q3);
+        if (bias != 0) {
+          y00 = f32x4.add(y00, b);
+          y01 = f32x4.add(y01, b);
+          y10 = f32x4.add(y10, b);
+          y11 = f32x4.add(y11, b);
+        }
+        // Lanes are output channels: per channel, the tile's top pair and bottom pair.
+        const top01 = i32x4.shuffle(y00, y01, 0, 4, 1, 5), top23 = i32x4.shuffle(y00, y01, 2, 6, 3, 7);
+        const bot01 = i32x4.shuffle(y10, y11, 0, 4, 1, 5), bot23 = i32x4.shuffle(y10, y11, 2, 6, 3, 7);
+        const o = out + <usize>(co * H * W * 4) + <usize>((2 * ty * W + 2 * tx) * 4);
+        const below = <usize>(W * 4);
+        if (full) {
+          v128.store64_lane(o, top01, 0);
+          v128.store64_lane(o + below, bot01, 0);
+          v128.store64_lane(o + image, top01, 1);
+          v128.store64_lane(o + image + below, bot01, 1);
+          v128.store64_lane(o + 2 * image, top23, 0);
+          v128.store64_lane(o + 2 * image + below, bot23, 0);
+          v128.store64_lane(o + 3 * image, top23, 1);
+          v128.store64_lane(o + 3 * image + below, bot23, 1);
+        } else {
+          // A tile past the last row or column: only its pixels inside the image.
+          const right = 2 * tx + 1 < W, down = 2 * ty + 1 < H;
+          for (let lane = 0; lane < 4; lane++) {
+            const q = o + <usize>lane * image;
+            store<f32>(q, laneOf(y00, lane));
+            if (right) store<f32>(q, laneOf(y01, lane), 4);
+            if (down) store<f32>(q + below, laneOf(y10, lane));
+            if (down && right) store<f32>(q + below, laneOf(y11, lane), 4);
+          }
+        }
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function laneOf(v: v128, lane: i32): f32 {
+  return lane == 0 ? f32x4.extract_lane(v, 0) : lane == 1 ? f32x4.extract_lane(v, 1) : lane == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
+}
+
+/**
+ * Images [n0, n1) of x (each Cin×H×W) convolved into out (each Cout×H×W, overwritten), plus
+ * bias (0: none), filters w as the forward pass holds them (FN×C×3×3; `turned` for ∂L/∂x).
+ * `block` is this block's scratch (winogradFloats), `scratch` the thread's gemm scratch.
+ */
+export function winogradImages(
+  x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i32, Cin: i32, Cout: i32, H: i32, W: i32, turned: bool, block: usize, scratch: usize,
+): void {
+  const perImage = ((H + 1) >> 1) * ((W + 1) >> 1);
+  const tiles = GROUP * perImage;
+  const u = block;
+  const pad = u + <usize>(16 * Cin * Cout * 4);
+  const v = pad + <usize>(paddedRows(H) * paddedRows(W) * Cin * 4);
+  const m = v + <usize>(16 * tiles * Cin * 4);
+  transformFilters(w, u, Cin, Cout, turned);
+  for (let n = n0; n < n1; n += GROUP) {
+    const count = min(GROUP, n1 - n);
+    for (let k = 0; k < count; k++) {
+      padChannelsLast(x + <usize>(n + k) * <usize>(Cin * H * W * 4), pad, Cin, H, W);
+      transformInput(pad, v, k * perImage, tiles, Cin, H, W);
+    }
+    // The products over the group's rows only (a last group of one image leaves the rest unused).
+    const rows = count * perImage;
+    for (let xn = 0; xn < 16; xn++) {
+      const a = v + <usize>(xn * tiles * Cin * 4);
+      const b = u + <usize>(xn * Cin * Cout * 4);
+      const c = m + <usize>(xn * tiles * Cout * 4);
+      gemm(a, b, c, rows, Cout, Cin, 0, 0, 1, 0, 0, rows, 0, Cout, scratch, 0);
+    }
+    for (let k = 0; k < count; k++) {
+      transformOutput(m, out + <usize>(n + k) * <usize>(Cout * H * W * 4), bias, k * perImage, tiles, Cout, H, W);
+    }
+  }
+}
