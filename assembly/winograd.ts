@@ -74,19 +74,44 @@ function tap(g: usize, row: i32, col: i32, turned: bool): f32 {
   return load<f32>(g + <usize>((turned ? 8 - (row * 3 + col) : row * 3 + col) * 4));
 }
 
-/** pad[(py·PW + px)·Cin + c] = x[c, py − 1, px − 1], zero outside the image. */
+/** pad[(py·PW + px)·Cin + c] = x[c, py − 1, px − 1], zero outside the image: 4 channels × 4 pixels a step, transposed in registers. */
 function padChannelsLast(x: usize, pad: usize, Cin: i32, H: i32, W: i32): void {
   const PH = paddedRows(H), PW = paddedRows(W);
-  const count = PH * PW * Cin;
   const zero = f32x4.splat(0);
-  for (let i = 0; i < count; i += 4) v128.store(pad + <usize>(i * 4), zero);
-  for (let c = 0; c < Cin; c++) {
+  const pixel = <usize>(Cin * 4);
+  // The border: rows 0 and H + 1 …, columns 0 and W + 1 … of the rows between.
+  for (let py = 0; py < PH; py++) {
+    const row = pad + <usize>(py * PW) * pixel;
+    const inside = py >= 1 && py <= H;
+    for (let px = 0; px < PW; px++) {
+      if (inside && px >= 1 && px <= W) continue;
+      for (let c = 0; c < Cin; c += 4) v128.store(row + <usize>px * pixel + <usize>(c * 4), zero);
+    }
+  }
+  const plane = <usize>(H * W * 4);
+  for (let c = 0; c < Cin; c += 4) {
     for (let y = 0; y < H; y++) {
-      const src = x + <usize>(((c * H + y) * W) * 4);
-      let dst = pad + <usize>((((y + 1) * PW + 1) * Cin + c) * 4);
-      for (let ix = 0; ix < W; ix++) {
-        store<f32>(dst, load<f32>(src + <usize>(ix * 4)));
-        dst += <usize>(Cin * 4);
+      const src = x + <usize>c * plane + <usize>(y * W * 4);
+      const dst = pad + <usize>(((y + 1) * PW + 1) * Cin + c) * 4;
+      let ix = 0;
+      for (; ix + 4 <= W; ix += 4) {
+        const s = src + <usize>(ix * 4);
+        const r0 = v128.load(s), r1 = v128.load(s + plane), r2 = v128.load(s + 2 * plane), r3 = v128.load(s + 3 * plane);
+        const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        const d = dst + <usize>ix * pixel;
+        v128.store(d, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+        v128.store(d + pixel, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+        v128.store(d + 2 * pixel, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+        v128.store(d + 3 * pixel, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+      }
+      for (; ix < W; ix++) {
+        const s = src + <usize>(ix * 4);
+        const d = dst + <usize>ix * pixel;
+        store<f32>(d, load<f32>(s));
+        store<f32>(d, load<f32>(s + plane), 4);
+        store<f32>(d, load<f32>(s + 2 * plane), 8);
+        store<f32>(d, load<f32>(s + 3 * plane), 12);
       }
     }
   }
@@ -105,30 +130,28 @@ function transformInput(pad: usize, v: usize, t0: i32, tiles: i32, Cin: i32, H: 
       for (let c = 0; c < Cin; c += 4) {
         const d = pad + <usize>(((2 * ty * PW + 2 * tx) * Cin + c) * 4);
         const out = v + <usize>((t * Cin + c) * 4);
-        for (let xi = 0; xi < 4; xi++) {
-          // Row xi of Bᵀ d, as rows a and b of d: (a − b) or (a + b).
-          const a = xi == 0 ? 0 : xi == 1 ? 1 : 2;
-          const b = xi == 0 ? 2 : xi == 1 ? 2 : xi == 2 ? 1 : 3;
-          const ra = d + <usize>(xi == 3 ? 1 : a) * row;
-          const rb = d + <usize>b * row;
-          const plus = xi == 1;
-          const s0 = plus ? f32x4.add(v128.load(ra), v128.load(rb)) : f32x4.sub(v128.load(ra), v128.load(rb));
-          const s1 = plus ? f32x4.add(v128.load(ra + pixel), v128.load(rb + pixel)) : f32x4.sub(v128.load(ra + pixel), v128.load(rb + pixel));
-          const s2 = plus
-            ? f32x4.add(v128.load(ra + 2 * pixel), v128.load(rb + 2 * pixel))
-            : f32x4.sub(v128.load(ra + 2 * pixel), v128.load(rb + 2 * pixel));
-          const s3 = plus
-            ? f32x4.add(v128.load(ra + 3 * pixel), v128.load(rb + 3 * pixel))
-            : f32x4.sub(v128.load(ra + 3 * pixel), v128.load(rb + 3 * pixel));
-          const q = out + <usize>(xi * 4) * plane;
-          v128.store(q, f32x4.sub(s0, s2));
-          v128.store(q + plane, f32x4.add(s1, s2));
-          v128.store(q + 2 * plane, f32x4.sub(s2, s1));
-          v128.store(q + 3 * plane, f32x4.sub(s1, s3));
-        }
+        // Rows of Bᵀ d: d0 − d2, d1 + d2, d2 − d1, d1 − d3 (di = row i of the patch).
+        inputRow(d, d + 2 * row, false, pixel, out, plane);
+        inputRow(d + row, d + 2 * row, true, pixel, out + 4 * plane, plane);
+        inputRow(d + 2 * row, d + row, false, pixel, out + 8 * plane, plane);
+        inputRow(d + row, d + 3 * row, false, pixel, out + 12 * plane, plane);
       }
     }
   }
+}
+
+/** One row ξ of Bᵀ d (ra ± rb, 4 pixels apart by `pixel`), times B, into V[ξ·4 + ν] (ν planes apart). */
+// @ts-ignore: decorator
+@inline
+function inputRow(ra: usize, rb: usize, plus: bool, pixel: usize, q: usize, plane: usize): void {
+  const s0 = plus ? f32x4.add(v128.load(ra), v128.load(rb)) : f32x4.sub(v128.load(ra), v128.load(rb));
+  const s1 = plus ? f32x4.add(v128.load(ra + pixel), v128.load(rb + pixel)) : f32x4.sub(v128.load(ra + pixel), v128.load(rb + pixel));
+  const s2 = plus ? f32x4.add(v128.load(ra + 2 * pixel), v128.load(rb + 2 * pixel)) : f32x4.sub(v128.load(ra + 2 * pixel), v128.load(rb + 2 * pixel));
+  const s3 = plus ? f32x4.add(v128.load(ra + 3 * pixel), v128.load(rb + 3 * pixel)) : f32x4.sub(v128.load(ra + 3 * pixel), v128.load(rb + 3 * pixel));
+  v128.store(q, f32x4.sub(s0, s2));
+  v128.store(q + plane, f32x4.add(s1, s2));
+  v128.store(q + 2 * plane, f32x4.sub(s2, s1));
+  v128.store(q + 3 * plane, f32x4.sub(s1, s3));
 }
 
 /** out[co, y, x] (+ bias[co]) = (Aᵀ M A) of the tiles of one image (rows t0 … of M), 4 output channels a step. */
@@ -143,14 +166,10 @@ function transformOutput(m: usize, out: usize, bias: usize, t0: i32, tiles: i32,
       for (let co = 0; co < Cout; co += 4) {
         const src = m + <usize>((t * Cout + co) * 4);
         // (Aᵀ M) rows 0 and 1, column nu: p = M0 + M1 + M2, q = M1 − M2 − M3.
-        let p0 = f32x4.splat(0), p1 = p0, p2 = p0, p3 = p0, q0 = p0, q1 = p0, q2 = p0, q3 = p0;
-        for (let nu = 0; nu < 4; nu++) {
-          const s = src + <usize>nu * plane;
-          const m0 = v128.load(s), m1 = v128.load(s + 4 * plane), m2 = v128.load(s + 8 * plane), m3 = v128.load(s + 12 * plane);
-          const p = f32x4.add(f32x4.add(m0, m1), m2);
-          const q = f32x4.sub(f32x4.sub(m1, m2), m3);
-          if (nu == 0) { p0 = p; q0 = q; } else if (nu == 1) { p1 = p; q1 = q; } else if (nu == 2) { p2 = p; q2 = q; } else { p3 = p; q3 = q; }
-        }
+        const p0 = outputP(src, plane), q0 = outputQ(src, plane);
+        const p1 = outputP(src + plane, plane), q1 = outputQ(src + plane, plane);
+        const p2 = outputP(src + 2 * plane, plane), q2 = outputQ(src + 2 * plane, plane);
+        const p3 = outputP(src + 3 * plane, plane), q3 = outputQ(src + 3 * plane, plane);
         const b = bias != 0 ? v128.load(bias + <usize>(co * 4)) : f32x4.splat(0);
         let y00 = f32x4.add(f32x4.add(p0, p1), p2), y01 = f32x4.sub(f32x4.sub(p1, p2), p3);
         let y10 = f32x4.add(f32x4.add(q0, q1), q2), y11 = f32x4.sub(f32x4.sub(q1, q2), q3);
@@ -188,6 +207,20 @@ function transformOutput(m: usize, out: usize, bias: usize, t0: i32, tiles: i32,
       }
     }
   }
+}
+
+/** (Aᵀ M)[0][ν] = M[0ν] + M[1ν] + M[2ν], at s = M[0ν] (rows ξ four planes apart). */
+// @ts-ignore: decorator
+@inline
+function outputP(s: usize, plane: usize): v128 {
+  return f32x4.add(f32x4.add(v128.load(s), v128.load(s + 4 * plane)), v128.load(s + 8 * plane));
+}
+
+/** (Aᵀ M)[1][ν] = M[1ν] − M[2ν] − M[3ν]. */
+// @ts-ignore: decorator
+@inline
+function outputQ(s: usize, plane: usize): v128 {
+  return f32x4.sub(f32x4.sub(v128.load(s + 4 * plane), v128.load(s + 8 * plane)), v128.load(s + 12 * plane));
 }
 
 // @ts-ignore: decorator
