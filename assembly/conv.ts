@@ -14,6 +14,7 @@
 import { gemm } from './gemm';
 import { col2imImage, im2colImage, zeroFloats } from './im2col';
 import { winogradApplies, winogradFloats, winogradImages } from './winograd';
+import { winogradGradFloats, winogradWeightGrad } from './winograd-grad';
 
 const D_X: i32 = 0;
 const D_W: i32 = 1;
@@ -55,7 +56,7 @@ function blockStart(block: i32, blocks: i32, images: i32): i32 {
  */
 export function convBlockFloats(C: i32, H: i32, W: i32, FN: i32, FH: i32, FW: i32, S: i32, P: i32, OH: i32, OW: i32): i32 {
   let floats = C * FH * FW * OH * OW;
-  if (winogradApplies(C, FN, FH, FW, S, P)) floats = max(floats, winogradFloats(C, FN, H, W));
+  if (winogradApplies(C, FN, FH, FW, S, P)) floats = max(floats, max(winogradFloats(C, FN, H, W), winogradGradFloats(C, FN, H, W)));
   if (winogradApplies(FN, C, FH, FW, S, P)) floats = max(floats, winogradFloats(FN, C, H, W));
   return floats;
 }
@@ -123,7 +124,8 @@ export function convBackwardBlock(desc: usize, block: i32, scratch: usize): void
   zeroFloats(dw, FN * K + FN);
   const start = blockStart(block, blocks, images);
   const end = blockStart(block + 1, blocks, images);
-  // ∂L/∂x by Winograd, after every image's ∂L/∂W (the two share the scratch).
+  // ∂L/∂W, then ∂L/∂x, by Winograd, each over all the block's images (they share the scratch).
+  const winogradDw = winogradApplies(C, FN, FH, FW, S, P);
   const winograd = dx != 0 && winogradApplies(FN, C, FH, FW, S, P);
   for (let n = start; n < end; n++) {
     const xn = x + <usize>n * <usize>(C * H * W * 4);
@@ -138,15 +140,18 @@ export function convBackwardBlock(desc: usize, block: i32, scratch: usize): void
       const q = db + <usize>(f * 4);
       store<f32>(q, load<f32>(q) + s);
     }
-    im2colImage(xn, col, C, H, W, FH, FW, S, P, OH, OW);
-    // (∂L/∂W)ᵀ += col · dout_nᵀ: the product packs dout_n (FN×P), smaller than col (K×P).
-    gemm(col, dn, dw, K, FN, positions, 0, 1, 1, 1, 0, K, 0, FN, scratch, 0);
+    if (!winogradDw) {
+      im2colImage(xn, col, C, H, W, FH, FW, S, P, OH, OW);
+      // (∂L/∂W)ᵀ += col · dout_nᵀ: the product packs dout_n (FN×P), smaller than col (K×P).
+      gemm(col, dn, dw, K, FN, positions, 0, 1, 1, 1, 0, K, 0, FN, scratch, 0);
+    }
     if (dx != 0 && !winograd) {
       // dcol = Wᵀ · dout_n overwrites col, then col2im.
       gemm(w, dn, col, K, positions, FN, 1, 0, 1, 0, 0, K, 0, positions, scratch, 0);
       col2imImage(col, dx + <usize>n * <usize>(C * H * W * 4), C, H, W, FH, FW, S, P, OH, OW);
     }
   }
+  if (winogradDw) winogradWeightGrad(x, dout, dw, start, end, C, FN, H, W, col, scratch);
   if (winograd) winogradImages(dout, w, 0, dx, start, end, FN, C, H, W, true, col, scratch);
 }
 

@@ -7,14 +7,15 @@
 // with V = Bᵀ d B per tile and input channel, U = G g Gᵀ per filter. The forward pass is
 // one (Cin = C, Cout = FN, g = W[f, c]); so is ∂L/∂x, a convolution of dout with the
 // filters turned 180° and their two channel axes swapped (Cin = FN, Cout = C). Images go in
-// groups of GROUP, their tiles stacked in the products' rows; lanes of the transforms run
+// groups of WINOGRAD_GROUP, their tiles stacked in the products' rows; lanes of the transforms run
 // over 4 channels, so the image is first copied channel-last (HWC) with its zero border.
 //   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]
 //   Aᵀ = [1 1 1 0; 0 1 −1 −1]
 
 import { gemm } from './gemm';
 
-const GROUP: i32 = 2;
+/** Images whose tiles share one set of products. */
+export const WINOGRAD_GROUP: i32 = 2;
 
 /** Whether F(2×2, 3×3) applies, with Cin input and Cout output channels (lanes run over 4 of them). */
 export function winogradApplies(Cin: i32, Cout: i32, FH: i32, FW: i32, S: i32, P: i32): bool {
@@ -23,13 +24,13 @@ export function winogradApplies(Cin: i32, Cout: i32, FH: i32, FW: i32, S: i32, P
 
 /** Floats of block scratch: U, one padded image, V and M of a group. */
 export function winogradFloats(Cin: i32, Cout: i32, H: i32, W: i32): i32 {
-  const tiles = GROUP * ((H + 1) >> 1) * ((W + 1) >> 1);
+  const tiles = WINOGRAD_GROUP * ((H + 1) >> 1) * ((W + 1) >> 1);
   return 16 * Cin * Cout + paddedRows(H) * paddedRows(W) * Cin + 16 * tiles * (Cin + Cout);
 }
 
 // @ts-ignore: decorator
 @inline
-function paddedRows(size: i32): i32 {
+export function paddedRows(size: i32): i32 {
   return 2 * ((size + 1) >> 1) + 2;
 }
 
@@ -75,7 +76,7 @@ function tap(g: usize, row: i32, col: i32, turned: bool): f32 {
 }
 
 /** pad[(py·PW + px)·Cin + c] = x[c, py − 1, px − 1], zero outside the image: 4 channels × 4 pixels a step, transposed in registers. */
-function padChannelsLast(x: usize, pad: usize, Cin: i32, H: i32, W: i32): void {
+export function padChannelsLast(x: usize, pad: usize, Cin: i32, H: i32, W: i32): void {
   const PH = paddedRows(H), PW = paddedRows(W);
   const zero = f32x4.splat(0);
   const pixel = <usize>(Cin * 4);
@@ -118,7 +119,7 @@ function padChannelsLast(x: usize, pad: usize, Cin: i32, H: i32, W: i32): void {
 }
 
 /** V[ξν][t][c] = (Bᵀ d B)[ξ][ν] for the tiles of one image (rows t0 … of V), 4 channels a step. */
-function transformInput(pad: usize, v: usize, t0: i32, tiles: i32, Cin: i32, H: i32, W: i32): void {
+export function transformInput(pad: usize, v: usize, t0: i32, tiles: i32, Cin: i32, H: i32, W: i32): void {
   const TH = (H + 1) >> 1, TW = (W + 1) >> 1;
   const PW = paddedRows(W);
   const pixel = <usize>(Cin * 4);
@@ -238,14 +239,14 @@ export function winogradImages(
   x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i32, Cin: i32, Cout: i32, H: i32, W: i32, turned: bool, block: usize, scratch: usize,
 ): void {
   const perImage = ((H + 1) >> 1) * ((W + 1) >> 1);
-  const tiles = GROUP * perImage;
+  const tiles = WINOGRAD_GROUP * perImage;
   const u = block;
   const pad = u + <usize>(16 * Cin * Cout * 4);
   const v = pad + <usize>(paddedRows(H) * paddedRows(W) * Cin * 4);
   const m = v + <usize>(16 * tiles * Cin * 4);
   transformFilters(w, u, Cin, Cout, turned);
-  for (let n = n0; n < n1; n += GROUP) {
-    const count = min(GROUP, n1 - n);
+  for (let n = n0; n < n1; n += WINOGRAD_GROUP) {
+    const count = min(WINOGRAD_GROUP, n1 - n);
     for (let k = 0; k < count; k++) {
       padChannelsLast(x + <usize>(n + k) * <usize>(Cin * H * W * 4), pad, Cin, H, W);
       transformInput(pad, v, k * perImage, tiles, Cin, H, W);
