@@ -51,11 +51,12 @@ function blockStart(block: i32, blocks: i32, images: i32): i32 {
 }
 
 /**
- * Floats of scratch per block of images: one image's im2col (K·P), or what Winograd's
+ * Floats of scratch per block of images: one image's im2col (K·P, and more), or what Winograd's
  * F(2×2, 3×3) needs (winograd.ts) for the forward pass (C → FN) or for ∂L/∂x (FN → C).
  */
 export function convBlockFloats(C: i32, H: i32, W: i32, FN: i32, FH: i32, FW: i32, S: i32, P: i32, OH: i32, OW: i32): i32 {
-  let floats = C * FH * FW * OH * OW;
+  // im2col, a row of ones and [W | b] (forward), or im2col alone (backward)
+  let floats = (C * FH * FW + 1) * (OH * OW + FN);
   if (winogradApplies(C, FN, FH, FW, S, P)) floats = max(floats, max(winogradFloats(C, FN, H, W), winogradGradFloats(C, FN, H, W)));
   if (winogradApplies(FN, C, FH, FW, S, P)) floats = max(floats, winogradFloats(FN, C, H, W));
   return floats;
@@ -89,19 +90,18 @@ export function convForwardBlock(desc: usize, block: i32, scratch: usize): void 
     winogradImages(x, w, bias, out, blockStart(block, blocks, images), end, C, FN, H, W, false, col, scratch);
     return;
   }
+  // out_n = [W | b] · [col; 1]: the bias as one more term of the product, not a pass over out.
+  const ones = col + <usize>(K * positions * 4);
+  const wb = ones + <usize>(positions * 4);
+  for (let p = 0; p < positions; p++) store<f32>(ones + <usize>(p * 4), 1);
+  for (let f = 0; f < FN; f++) {
+    const row = wb + <usize>(f * (K + 1) * 4);
+    for (let i = 0; i < K; i++) store<f32>(row + <usize>(i * 4), load<f32>(w + <usize>((f * K + i) * 4)));
+    store<f32>(row + <usize>(K * 4), load<f32>(bias + <usize>(f * 4)));
+  }
   for (let n = blockStart(block, blocks, images); n < end; n++) {
-    const xn = x + <usize>n * <usize>(C * H * W * 4);
-    const on = out + <usize>n * <usize>(FN * positions * 4);
-    im2colImage(xn, col, C, H, W, FH, FW, S, P, OH, OW);
-    for (let f = 0; f < FN; f++) {
-      const b = load<f32>(bias + <usize>(f * 4));
-      const row = on + <usize>(f * positions * 4);
-      const vb = f32x4.splat(b);
-      let p = 0;
-      for (; p + 4 <= positions; p += 4) v128.store(row + <usize>(p * 4), vb);
-      for (; p < positions; p++) store<f32>(row + <usize>(p * 4), b);
-    }
-    gemm(w, col, on, FN, positions, K, 0, 0, 1, 1, 0, FN, 0, positions, scratch, 0);
+    im2colImage(x + <usize>n * <usize>(C * H * W * 4), col, C, H, W, FH, FW, S, P, OH, OW);
+    gemm(wb, col, out + <usize>n * <usize>(FN * positions * 4), FN, positions, K + 1, 0, 0, 1, 0, 0, FN, 0, positions, scratch, 0);
   }
 }
 
