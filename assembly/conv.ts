@@ -12,6 +12,9 @@
 // The descriptor (int32 at `desc`) gives pointers and geometry, see the D_ constants.
 
 import { gemm } from './gemm';
+import { col2imImage, im2colImage, zeroFloats } from './im2col';
+import { winogradApplies, winogradFloats, winogradImages } from './winograd';
+import { winogradGradFloats, winogradWeightGrad } from './winograd-grad';
 
 const D_X: i32 = 0;
 const D_W: i32 = 1;
@@ -20,7 +23,7 @@ const D_OUT: i32 = 3; // out (forward) or dout (backward)
 const D_DX: i32 = 4; // ∂L/∂x, 0 = not wanted
 const D_DW: i32 = 5;
 const D_PARTIALS: i32 = 6; // per block: K·FN of (∂L/∂W)ᵀ, then FN of ∂L/∂b
-const D_COLS: i32 = 7; // per block: K·P floats of im2col scratch
+const D_COLS: i32 = 7; // per block: convBlockFloats of scratch (im2col, or Winograd's)
 const D_IMAGES: i32 = 8;
 const D_C: i32 = 9;
 const D_H: i32 = 10;
@@ -47,108 +50,25 @@ function blockStart(block: i32, blocks: i32, images: i32): i32 {
   return <i32>((<i64>block * <i64>images) / <i64>blocks);
 }
 
-/** The first oy (or ox) whose input row oy·S + f − P is ≥ 0, and the end of those < size. */
-// @ts-ignore: decorator
-@inline
-function insideLow(f: i32, S: i32, P: i32, out: i32): i32 {
-  const t = P - f;
-  return min(out, max(0, t <= 0 ? 0 : (t + S - 1) / S));
+/**
+ * Floats of scratch per block of images: one image's im2col (K·P, and more), or what Winograd's
+ * F(2×2, 3×3) needs (winograd.ts) for the forward pass (C → FN) or for ∂L/∂x (FN → C).
+ */
+export function convBlockFloats(C: i32, H: i32, W: i32, FN: i32, FH: i32, FW: i32, S: i32, P: i32, OH: i32, OW: i32): i32 {
+  // im2col, a row of ones and [W | b] (forward), or im2col alone (backward)
+  let floats = (C * FH * FW + 1) * (OH * OW + FN);
+  if (winogradApplies(C, FN, FH, FW, S, P)) floats = max(floats, max(winogradFloats(C, FN, H, W), winogradGradFloats(C, FN, H, W)));
+  if (winogradApplies(FN, C, FH, FW, S, P)) floats = max(floats, winogradFloats(FN, C, H, W));
+  return floats;
 }
 
 // @ts-ignore: decorator
 @inline
-function insideHigh(f: i32, S: i32, P: i32, size: i32, out: i32, low: i32): i32 {
-  const t = size - 1 + P - f;
-  return max(low, min(out, t < 0 ? 0 : t / S + 1));
-}
-
-/** dst[0 .. count) = 0. (NOTE: loops, not memory.fill: on shared memory a bulk-memory call costs more than a short run's stores.) */
-// @ts-ignore: decorator
-@inline
-function zeroFloats(dst: usize, count: i32): void {
-  const zero = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= count; i += 4) v128.store(dst + <usize>(i * 4), zero);
-  for (; i < count; i++) store<f32>(dst + <usize>(i * 4), 0);
-}
-
-/** dst[0 .. count) = src[0 .. count) (short runs: loops, as above). */
-// @ts-ignore: decorator
-@inline
-function copyFloats(dst: usize, src: usize, count: i32): void {
-  let i = 0;
-  for (; i + 4 <= count; i += 4) v128.store(dst + <usize>(i * 4), v128.load(src + <usize>(i * 4)));
-  for (; i < count; i++) store<f32>(dst + <usize>(i * 4), load<f32>(src + <usize>(i * 4)));
-}
-
-/** col[(c·FH + fy)·FW + fx, oy·OW + ox] = x[c, oy·S + fy − P, ox·S + fx − P] (0 in the padding), for one image. */
-function im2colImage(x: usize, col: usize, C: i32, H: i32, W: i32, FH: i32, FW: i32, S: i32, P: i32, OH: i32, OW: i32): void {
-  const positions = OH * OW;
-  let out = col;
-  for (let c = 0; c < C; c++) {
-    const channel = x + <usize>(c * H * W * 4);
-    for (let fy = 0; fy < FH; fy++) {
-      const rowLow = insideLow(fy, S, P, OH);
-      const rowHigh = insideHigh(fy, S, P, H, OH, rowLow);
-      for (let fx = 0; fx < FW; fx++) {
-        const low = insideLow(fx, S, P, OW);
-        const high = insideHigh(fx, S, P, W, OW, low);
-        zeroFloats(out, rowLow * OW);
-        for (let oy = rowLow; oy < rowHigh; oy++) {
-          const to = out + <usize>(oy * OW * 4);
-          const row = channel + <usize>(((oy * S + fy - P) * W + fx - P) * 4);
-          for (let ox = 0; ox < low; ox++) store<f32>(to + <usize>(ox * 4), 0);
-          if (S == 1) {
-            copyFloats(to + <usize>(low * 4), row + <usize>(low * 4), high - low);
-          } else {
-            for (let ox = low; ox < high; ox++) store<f32>(to + <usize>(ox * 4), load<f32>(row + <usize>(ox * S * 4)));
-          }
-          for (let ox = high; ox < OW; ox++) store<f32>(to + <usize>(ox * 4), 0);
-        }
-        zeroFloats(out + <usize>(rowHigh * OW * 4), (OH - rowHigh) * OW);
-        out += <usize>(positions * 4);
-      }
-    }
-  }
-}
-
-/** dx[c, iy, ix] = Σ of the col entries im2col took from that pixel, for one image. */
-function col2imImage(col: usize, dx: usize, C: i32, H: i32, W: i32, FH: i32, FW: i32, S: i32, P: i32, OH: i32, OW: i32): void {
-  const positions = OH * OW;
-  zeroFloats(dx, C * H * W);
-  let from = col;
-  for (let c = 0; c < C; c++) {
-    const channel = dx + <usize>(c * H * W * 4);
-    for (let fy = 0; fy < FH; fy++) {
-      const rowLow = insideLow(fy, S, P, OH);
-      const rowHigh = insideHigh(fy, S, P, H, OH, rowLow);
-      for (let fx = 0; fx < FW; fx++) {
-        const low = insideLow(fx, S, P, OW);
-        const high = insideHigh(fx, S, P, W, OW, low);
-        for (let oy = rowLow; oy < rowHigh; oy++) {
-          const f = from + <usize>(oy * OW * 4);
-          const row = channel + <usize>(((oy * S + fy - P) * W + fx - P) * 4);
-          if (S == 1) {
-            let ox = low;
-            for (; ox + 4 <= high; ox += 4) {
-              const q = row + <usize>(ox * 4);
-              v128.store(q, f32x4.add(v128.load(q), v128.load(f + <usize>(ox * 4))));
-            }
-            for (; ox < high; ox++) {
-              const q = row + <usize>(ox * 4);
-              store<f32>(q, load<f32>(q) + load<f32>(f + <usize>(ox * 4)));
-            }
-          } else {
-            for (let ox = low; ox < high; ox++) {
-              const q = row + <usize>(ox * S * 4);
-              store<f32>(q, load<f32>(q) + load<f32>(f + <usize>(ox * 4)));
-            }
-          }
-        }
-        from += <usize>(positions * 4);
-      }
-    }
-  }
+function blockScratch(desc: usize, block: i32): usize {
+  const C = field(desc, D_C), H = field(desc, D_H), W = field(desc, D_W_);
+  const FN = field(desc, D_FN), FH = field(desc, D_FH), FW = field(desc, D_FW);
+  const floats = convBlockFloats(C, H, W, FN, FH, FW, field(desc, D_S), field(desc, D_P), field(desc, D_OH), field(desc, D_OW));
+  return <usize>field(desc, D_COLS) + <usize>block * <usize>(floats * 4);
 }
 
 /** Forward for the images of block `block`: out_n = W · col(x_n) + b. */
@@ -164,21 +84,24 @@ export function convForwardBlock(desc: usize, block: i32, scratch: usize): void 
   const out = <usize>field(desc, D_OUT);
   const K = C * FH * FW;
   const positions = OH * OW;
-  const col = <usize>field(desc, D_COLS) + <usize>block * <usize>(K * positions * 4);
+  const col = blockScratch(desc, block);
   const end = blockStart(block + 1, blocks, images);
+  if (winogradApplies(C, FN, FH, FW, S, P)) {
+    winogradImages(x, w, bias, out, blockStart(block, blocks, images), end, C, FN, H, W, false, col, scratch);
+    return;
+  }
+  // out_n = [W | b] · [col; 1]: the bias as one more term of the product, not a pass over out.
+  const ones = col + <usize>(K * positions * 4);
+  const wb = ones + <usize>(positions * 4);
+  for (let p = 0; p < positions; p++) store<f32>(ones + <usize>(p * 4), 1);
+  for (let f = 0; f < FN; f++) {
+    const row = wb + <usize>(f * (K + 1) * 4);
+    for (let i = 0; i < K; i++) store<f32>(row + <usize>(i * 4), load<f32>(w + <usize>((f * K + i) * 4)));
+    store<f32>(row + <usize>(K * 4), load<f32>(bias + <usize>(f * 4)));
+  }
   for (let n = blockStart(block, blocks, images); n < end; n++) {
-    const xn = x + <usize>n * <usize>(C * H * W * 4);
-    const on = out + <usize>n * <usize>(FN * positions * 4);
-    im2colImage(xn, col, C, H, W, FH, FW, S, P, OH, OW);
-    for (let f = 0; f < FN; f++) {
-      const b = load<f32>(bias + <usize>(f * 4));
-      const row = on + <usize>(f * positions * 4);
-      const vb = f32x4.splat(b);
-      let p = 0;
-      for (; p + 4 <= positions; p += 4) v128.store(row + <usize>(p * 4), vb);
-      for (; p < positions; p++) store<f32>(row + <usize>(p * 4), b);
-    }
-    gemm(w, col, on, FN, positions, K, 0, 0, 1, 1, 0, FN, 0, positions, scratch, 0);
+    im2colImage(x + <usize>n * <usize>(C * H * W * 4), col, C, H, W, FH, FW, S, P, OH, OW);
+    gemm(wb, col, out + <usize>n * <usize>(FN * positions * 4), FN, positions, K + 1, 0, 0, 1, 0, 0, FN, 0, positions, scratch, 0);
   }
 }
 
@@ -195,12 +118,16 @@ export function convBackwardBlock(desc: usize, block: i32, scratch: usize): void
   const dx = <usize>field(desc, D_DX);
   const K = C * FH * FW;
   const positions = OH * OW;
-  const col = <usize>field(desc, D_COLS) + <usize>block * <usize>(K * positions * 4);
+  const col = blockScratch(desc, block);
   const dw = <usize>field(desc, D_PARTIALS) + <usize>block * <usize>((FN * K + FN) * 4);
   const db = dw + <usize>(FN * K * 4);
   zeroFloats(dw, FN * K + FN);
+  const start = blockStart(block, blocks, images);
   const end = blockStart(block + 1, blocks, images);
-  for (let n = blockStart(block, blocks, images); n < end; n++) {
+  // ∂L/∂W, then ∂L/∂x, by Winograd, each over all the block's images (they share the scratch).
+  const winogradDw = winogradApplies(C, FN, FH, FW, S, P);
+  const winograd = dx != 0 && winogradApplies(FN, C, FH, FW, S, P);
+  for (let n = start; n < end; n++) {
     const xn = x + <usize>n * <usize>(C * H * W * 4);
     const dn = dout + <usize>n * <usize>(FN * positions * 4);
     for (let f = 0; f < FN; f++) {
@@ -213,15 +140,19 @@ export function convBackwardBlock(desc: usize, block: i32, scratch: usize): void
       const q = db + <usize>(f * 4);
       store<f32>(q, load<f32>(q) + s);
     }
-    im2colImage(xn, col, C, H, W, FH, FW, S, P, OH, OW);
-    // (∂L/∂W)ᵀ += col · dout_nᵀ: the product packs dout_n (FN×P), smaller than col (K×P).
-    gemm(col, dn, dw, K, FN, positions, 0, 1, 1, 1, 0, K, 0, FN, scratch, 0);
-    if (dx != 0) {
+    if (!winogradDw) {
+      im2colImage(xn, col, C, H, W, FH, FW, S, P, OH, OW);
+      // (∂L/∂W)ᵀ += col · dout_nᵀ: the product packs dout_n (FN×P), smaller than col (K×P).
+      gemm(col, dn, dw, K, FN, positions, 0, 1, 1, 1, 0, K, 0, FN, scratch, 0);
+    }
+    if (dx != 0 && !winograd) {
       // dcol = Wᵀ · dout_n overwrites col, then col2im.
       gemm(w, dn, col, K, positions, FN, 1, 0, 1, 0, 0, K, 0, positions, scratch, 0);
       col2imImage(col, dx + <usize>n * <usize>(C * H * W * 4), C, H, W, FH, FW, S, P, OH, OW);
     }
   }
+  if (winogradDw) winogradWeightGrad(x, dout, dw, start, end, C, FN, H, W, col, scratch);
+  if (winograd) winogradImages(dout, w, 0, dx, start, end, FN, C, H, W, true, col, scratch);
 }
 
 /** ∂L/∂W and ∂L/∂b = the blocks' partials, added in block order. */

@@ -5,24 +5,22 @@
 // (column block, k block), op(B) is packed into panels of 8 columns (row p of a panel =
 // 8 consecutive floats), used by every 4 rows of C, unless C has so few rows that a
 // row-major B is better read in place; A is read in place (packing it did not pay: with
-// n = 50 a row of A meets only 7 panels). The 4×8 micro-tile keeps its 8
-// f32x4 accumulators in registers across the k block: per p, 2 loads of B, 4 splatted
-// loads of A, 8 multiply-adds.
+// n = 50 a row of A meets only 7 panels). Rows of C go in tiles of 6 (gemm-tiles.ts: 12
+// f32x4 sums in registers across the k block; per p, 2 loads of B, 6 splatted loads of A,
+// 12 multiply-adds), the last few in tiles of 4 (8 rows: 4 + 4, not 6 + 2).
 
-import { scaleBlock, update } from './block';
+import { scaleBlock } from './block';
 import { gemmSparseColumns, gemmSparseRows, gemmSparseScatter } from './gemm-sparse';
-import { madd } from './simd';
-
-const MR: i32 = 4;
-const NR: i32 = 8;
+import { MR_MAX, NR, tile4x4, tile4x8, tile6x4, tile6x8 } from './gemm-tiles';
 const KC: i32 = 512;
 const NC: i32 = 512;
+const MIN_SIX_K: i32 = 16;
 const DIRECT_B_MAX_ROWS: i32 = 128;
 const DIRECT_B_MAX_COLUMNS: i32 = 256;
 
 /** Bytes of scratch one gemm call needs: a packed B block and a tile buffer. */
 export function gemmScratchBytes(): i32 {
-  return (KC * NC + MR * NR) * 4;
+  return (KC * NC + MR_MAX * NR) * 4;
 }
 
 export function gemm(
@@ -64,8 +62,11 @@ export function gemm(
       // NOTE: beta applies once, on the first k block; later blocks accumulate (beta = 1).
       const cb: f32 = pc == 0 ? beta : 1;
       packB(b, n, k, transB, direct, pc, kc, jc, nc, packedB);
-      for (let ic = i0; ic < i1; ic += MR) {
-        const mr = min(MR, i1 - ic);
+      for (let ic = i0; ic < i1; ) {
+        const rows = i1 - ic;
+        // A call per 6×8 tile (gemm-tiles.ts) costs more than it gains over very few p.
+        const six = kc >= MIN_SIX_K && (rows >= 9 || rows == 5 || rows == 6);
+        const mr = min(six ? 6 : 4, rows);
         // op(A)[i, p] sits at a + i·rowStep + p·colStep; rows past mr repeat the last
         // one (computed, never written), so A is read in place, not packed.
         const rowStep = transA ? <usize>4 : <usize>(k * 4);
@@ -74,6 +75,8 @@ export function gemm(
         const a1 = a0 + <usize>min(1, mr - 1) * rowStep;
         const a2 = a0 + <usize>min(2, mr - 1) * rowStep;
         const a3 = a0 + <usize>min(3, mr - 1) * rowStep;
+        const a4 = a0 + <usize>min(4, mr - 1) * rowStep;
+        const a5 = a0 + <usize>min(5, mr - 1) * rowStep;
         const cRow = c + <usize>((ic * n + jc) * 4);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
@@ -81,9 +84,16 @@ export function gemm(
           const bp = inPlace ? b + <usize>((pc * n + jc + jr) * 4) : packedB + <usize>(jr * kc * 4);
           const bStep = inPlace ? <usize>(n * 4) : <usize>(NR * 4);
           const cp = cRow + <usize>(jr * 4);
-          if (nr > 4) tile8(a0, a1, a2, a3, colStep, bp, bStep, kc, cp, n, alpha, cb, mr, nr, tmp);
-          else tile4(a0, a1, a2, a3, colStep, bp, bStep, kc, cp, n, alpha, cb, mr, nr, tmp);
+          if (six) {
+            if (nr > 4) tile6x8(a0, a1, a2, a3, a4, a5, colStep, bp, bStep, kc, cp, n, alpha, cb, mr, nr, tmp);
+            else tile6x4(a0, a1, a2, a3, a4, a5, colStep, bp, bStep, kc, cp, n, alpha, cb, mr, nr, tmp);
+          } else if (nr > 4) {
+            tile4x8(a0, a1, a2, a3, colStep, bp, bStep, kc, cp, n, alpha, cb, mr, nr, tmp);
+          } else {
+            tile4x4(a0, a1, a2, a3, colStep, bp, bStep, kc, cp, n, alpha, cb, mr, nr, tmp);
+          }
         }
+        ic += mr;
       }
     }
   }
@@ -157,101 +167,4 @@ function transpose4(src: usize, srcStride: usize, dst: usize, dstStride: usize):
   v128.store(dst + dstStride, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
   v128.store(dst + 2 * dstStride, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
   v128.store(dst + 3 * dstStride, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
-}
-
-/** Writes the valid mr×nr corner of a tile that was spilled to tmp (rows of 8). */
-function updateEdge(tmp: usize, cp: usize, ldc: i32, alpha: f32, cb: f32, mr: i32, nr: i32): void {
-  for (let r = 0; r < mr; r++) {
-    for (let j = 0; j < nr; j++) {
-      const q = cp + <usize>((r * ldc + j) * 4);
-      const v = alpha * load<f32>(tmp + <usize>((r * NR + j) * 4));
-      store<f32>(q, cb == 0 ? v : v + cb * load<f32>(q));
-    }
-  }
-}
-
-/** 4×8 tile of C: A read in place (rows a0…a3, colStep bytes per p), B from a panel of 8 columns (bStep bytes per p). */
-// @ts-ignore: decorator
-@inline
-function tile8(a0: usize, a1: usize, a2: usize, a3: usize, colStep: usize, bp: usize, bStep: usize, kc: i32, cp: usize, ldc: i32, alpha: f32, cb: f32, mr: i32, nr: i32, tmp: usize): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    let av = v128.load32_splat(a0);
-    c00 = madd(av, b0, c00);
-    c01 = madd(av, b1, c01);
-    av = v128.load32_splat(a1);
-    c10 = madd(av, b0, c10);
-    c11 = madd(av, b1, c11);
-    av = v128.load32_splat(a2);
-    c20 = madd(av, b0, c20);
-    c21 = madd(av, b1, c21);
-    av = v128.load32_splat(a3);
-    c30 = madd(av, b0, c30);
-    c31 = madd(av, b1, c31);
-    a0 += colStep;
-    a1 += colStep;
-    a2 += colStep;
-    a3 += colStep;
-    bp += bStep;
-  }
-  if (mr == MR && nr == NR) {
-    const va = f32x4.splat(alpha);
-    const ld = <usize>(ldc * 4);
-    update(cp, c00, va, cb);
-    update(cp + 16, c01, va, cb);
-    update(cp + ld, c10, va, cb);
-    update(cp + ld + 16, c11, va, cb);
-    update(cp + 2 * ld, c20, va, cb);
-    update(cp + 2 * ld + 16, c21, va, cb);
-    update(cp + 3 * ld, c30, va, cb);
-    update(cp + 3 * ld + 16, c31, va, cb);
-    return;
-  }
-  v128.store(tmp, c00);
-  v128.store(tmp, c01, 16);
-  v128.store(tmp, c10, 32);
-  v128.store(tmp, c11, 48);
-  v128.store(tmp, c20, 64);
-  v128.store(tmp, c21, 80);
-  v128.store(tmp, c30, 96);
-  v128.store(tmp, c31, 112);
-  updateEdge(tmp, cp, ldc, alpha, cb, mr, nr);
-}
-
-/** 4×4 tile: the last panel when at most 4 columns remain (half the work of a 4×8). */
-// @ts-ignore: decorator
-@inline
-function tile4(a0: usize, a1: usize, a2: usize, a3: usize, colStep: usize, bp: usize, bStep: usize, kc: i32, cp: usize, ldc: i32, alpha: f32, cb: f32, mr: i32, nr: i32, tmp: usize): void {
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(bp);
-    c0 = madd(v128.load32_splat(a0), b0, c0);
-    c1 = madd(v128.load32_splat(a1), b0, c1);
-    c2 = madd(v128.load32_splat(a2), b0, c2);
-    c3 = madd(v128.load32_splat(a3), b0, c3);
-    a0 += colStep;
-    a1 += colStep;
-    a2 += colStep;
-    a3 += colStep;
-    bp += bStep;
-  }
-  if (mr == MR && nr == 4) {
-    const va = f32x4.splat(alpha);
-    const ld = <usize>(ldc * 4);
-    update(cp, c0, va, cb);
-    update(cp + ld, c1, va, cb);
-    update(cp + 2 * ld, c2, va, cb);
-    update(cp + 3 * ld, c3, va, cb);
-    return;
-  }
-  v128.store(tmp, c0);
-  v128.store(tmp, c1, 32);
-  v128.store(tmp, c2, 64);
-  v128.store(tmp, c3, 96);
-  updateEdge(tmp, cp, ldc, alpha, cb, mr, nr);
 }

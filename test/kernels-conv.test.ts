@@ -17,6 +17,22 @@ const CONV_CASES = [
   { images: 9, channels: 1, height: 12, width: 12, filters: 16, size: 5, stride: 1, pad: 0 },
   { images: 2, channels: 4, height: 7, width: 9, filters: 3, size: 2, stride: 3, pad: 1 },
   { images: 1, channels: 16, height: 14, width: 14, filters: 32, size: 3, stride: 1, pad: 1 },
+  // Stride 1 and output as wide as the input (im2col by shifted planes): the cnn's first
+  // layer, 5×5 pad 2, inputs narrower or lower than the filter, 1×1 filters.
+  { images: 1, channels: 1, height: 28, width: 28, filters: 16, size: 3, stride: 1, pad: 1 },
+  { images: 2, channels: 2, height: 7, width: 6, filters: 9, size: 5, stride: 1, pad: 2 },
+  { images: 2, channels: 3, height: 2, width: 5, filters: 4, size: 3, stride: 1, pad: 1 },
+  { images: 2, channels: 2, height: 4, width: 1, filters: 3, size: 5, stride: 1, pad: 2 },
+  { images: 2, channels: 3, height: 1, width: 1, filters: 2, size: 3, stride: 1, pad: 1 },
+  { images: 2, channels: 5, height: 3, width: 3, filters: 7, size: 1, stride: 1, pad: 0 },
+  // 3×3 pad 1 with ≥ 8 input channels (Winograd F(2×2, 3×3), forward: C → FN; ∂L/∂x: FN →
+  // C): odd sizes (tiles past the edge), a one-row image, only one of the two ways, groups
+  // of two images and a last group of one in a block.
+  { images: 3, channels: 8, height: 7, width: 5, filters: 12, size: 3, stride: 1, pad: 1 },
+  { images: 2, channels: 12, height: 1, width: 3, filters: 8, size: 3, stride: 1, pad: 1 },
+  { images: 2, channels: 16, height: 2, width: 2, filters: 4, size: 3, stride: 1, pad: 1 },
+  { images: 17, channels: 4, height: 6, width: 6, filters: 8, size: 3, stride: 1, pad: 1 },
+  { images: 9, channels: 16, height: 10, width: 10, filters: 32, size: 3, stride: 1, pad: 1 },
 ];
 
 const POOL_CASES = [

@@ -1,5 +1,5 @@
 // GEMM on every backend against an independent float64 reference: C = alpha·op(A)·op(B) + beta·C
-// on edge shapes, sizes that are not multiples of the 4×8 tile, all four transpose
+// on edge shapes, sizes that are not multiples of the 4×8 and 6×8 tiles, all four transpose
 // combinations, alpha/beta; with the data in the backend's memory and outside it. (A
 // mostly-zero A, which the wasm backend multiplies by its nonzeros only: kernels-gemm-sparse.)
 
@@ -21,6 +21,14 @@ const SHAPES: [m: number, k: number, n: number][] = [
   [130, 10, 12],
   [4, 1100, 8],
   [6, 20, 300],
+  // Rows in tiles of 6 and 4 (13 = 6 + 4 + 3, 8 = 4 + 4, 11 = 6 + 5), k at the 6-row threshold
+  // and below it; the cnn's second convolution (32 = 4·6 + 2·4 rows; 144 = 24·6).
+  [13, 40, 12],
+  [8, 16, 8],
+  [11, 17, 20],
+  [12, 15, 9],
+  [32, 144, 196],
+  [144, 32, 196],
 ];
 describe('gemm on every backend', () => {
   let backends: Backend[] = [];

@@ -28,6 +28,25 @@ describe('Rng', () => {
     for (const count of counts) assert.ok(Math.abs(count - 10000) < 500, `counts ${counts}`);
   });
 
+  it('fillChoice gives what a loop of uniform() gives, and leaves the same state', () => {
+    for (const [seed, length, threshold] of [[1, 10000, 0.5], [7, 3, 0.25], [3, 0, 0.5], [12345, 1001, 0.9]] as const) {
+      const loop = new Rng(seed);
+      const filled = new Rng(seed);
+      loop.uniform();
+      filled.uniform();
+      const want = new Float32Array(length);
+      for (let i = 0; i < length; i++) want[i] = loop.uniform() > threshold ? 1 / (1 - threshold) : 0;
+      const got = new Float32Array(length);
+      filled.fillChoice(got, threshold, 1 / (1 - threshold), 0);
+      assert.deepEqual(got, want, `seed ${seed}`);
+      assert.deepEqual(filled.state(), loop.state(), `state after, seed ${seed}`);
+      assert.equal(filled.nextUint32(), loop.nextUint32());
+      const doubles = new Float64Array(5);
+      filled.fillChoice(doubles, -1, 2, 3);
+      assert.deepEqual(Array.from(doubles), [2, 2, 2, 2, 2]);
+    }
+  });
+
   it('shuffle is a permutation', () => {
     const values = Int32Array.from({ length: 100 }, (_, i) => i);
     new Rng(1).shuffle(values);

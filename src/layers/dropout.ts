@@ -40,8 +40,7 @@ export class Dropout implements Layer {
     const frozen = this.maskFrozen && mask === previous;
     const m = mask.data;
     if (!frozen) {
-      const keep = 1 / (1 - this.ratio);
-      for (let i = 0; i < m.length; i++) m[i] = this.rng.uniform() > this.ratio ? keep : 0;
+      this.rng.fillChoice(m, this.ratio, 1 / (1 - this.ratio), 0);
     }
     const out = (this.out = reuse(this.out, x.shape, x.dtype));
     const xs = x.data;

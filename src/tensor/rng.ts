@@ -62,6 +62,45 @@ export class Rng {
     return (high * 67108864 + low) / 9007199254740992;
   }
 
+  /**
+   * out[i] = uniform() > threshold ? above : below, for every i in turn: the numbers and the
+   * state afterwards are those of a loop of uniform() calls, with the state in locals (a
+   * dropout mask: ≈10× faster than the loop).
+   */
+  fillChoice(out: Float32Array | Float64Array, threshold: number, above: number, below: number): void {
+    let s0 = this.s0 | 0, s1 = this.s1 | 0, s2 = this.s2 | 0, s3 = this.s3 | 0;
+    // uniform() = n / 2⁵³ exactly (n < 2⁵³ an integer), so u > threshold ⟺ n > threshold · 2⁵³;
+    // the choice by index, not a branch (a random branch mispredicts half the time).
+    const bound = threshold * 9007199254740992;
+    const values = [below, above];
+    for (let i = 0; i < out.length; i++) {
+      // Two steps of nextUint32, as in uniform().
+      let r = Math.imul(s1, 5);
+      const high = Math.imul((r << 7) | (r >>> 25), 9) >>> 5;
+      let t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      r = Math.imul(s1, 5);
+      const low = Math.imul((r << 7) | (r >>> 25), 9) >>> 6;
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = values[+(high * 67108864 + low > bound)]!;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3 >>> 0;
+  }
+
   /** Uniform integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.uniform() * n);

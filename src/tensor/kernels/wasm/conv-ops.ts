@@ -60,12 +60,11 @@ export function createConvKernels(context: ConvContext): ConvKernels {
   /** Writes the descriptor; returns the block count. */
   const describe = (shape: ConvShape, pointers: { x: number; w: number; bias: number; out: number; dx: number; dw: number }, backward: boolean): number => {
     const K = shape.channels * shape.filterHeight * shape.filterWidth;
-    const positions = shape.outHeight * shape.outWidth;
     const blocks = Math.max(1, Math.min(shape.images, CONV_BLOCKS));
     const values: Record<(typeof CONV_DESC)[number], number> = {
       ...pointers,
       partials: backward ? partials.reserve(blocks * (shape.filters * K + shape.filters) * 4) : 0,
-      cols: cols.reserve(blocks * K * positions * 4),
+      cols: cols.reserve(blocks * blockFloats(shape) * 4),
       images: shape.images, channels: shape.channels, height: shape.height, width: shape.width, filters: shape.filters,
       filterHeight: shape.filterHeight, filterWidth: shape.filterWidth, stride: shape.stride, pad: shape.pad,
       outHeight: shape.outHeight, outWidth: shape.outWidth, blocks,
@@ -74,6 +73,9 @@ export function createConvKernels(context: ConvContext): ConvKernels {
     CONV_DESC.forEach((name, i) => (ints[i] = values[name]));
     return blocks;
   };
+
+  const blockFloats = (s: ConvShape): number =>
+    wasm.convBlockFloats(s.channels, s.height, s.width, s.filters, s.filterHeight, s.filterWidth, s.stride, s.pad, s.outHeight, s.outWidth);
 
   const convFlops = (shape: ConvShape): number =>
     2 * shape.images * shape.filters * shape.channels * shape.filterHeight * shape.filterWidth * shape.outHeight * shape.outWidth;
