@@ -21,14 +21,17 @@ export function usesEvaluationThread(setup: TrainSetup, options: TrainCliOptions
   return choice === 'on' || (options.threads >= 2 && !setup.net.spec.layers.some((layer) => layer.type === 'conv'));
 }
 
-/** The run's evaluation thread; until it is closed, the training thread keeps its products to itself. */
-export function startEvaluationThread(setup: TrainSetup): EvaluationWorker {
+/**
+ * The run's evaluation thread; until it is closed, the training thread keeps its products to
+ * itself. `shareFinal`: the final evaluation shares them over the threads again (false when the
+ * charts render on the other core meanwhile).
+ */
+export function startEvaluationThread(setup: TrainSetup, shareFinal: boolean): EvaluationWorker {
   const worker = startEvaluationWorker(setup.net, setup.data, setup.backend);
   const restore = keepToOneThread(setup.backend);
   return {
     ...worker,
-    // The final evaluation follows on the training thread: with the products shared again.
-    finish: restore,
+    finish: shareFinal ? restore : () => {},
     async close() {
       restore();
       await worker.close();

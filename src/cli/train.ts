@@ -92,13 +92,14 @@ async function trainInFolder(job: Job): Promise<void> {
     printStart(job, evalThread);
     const save = checkpointSaver(job);
     let charts: Promise<TrainingChartImages> | undefined;
+    // Iterations mode plots no final evaluation: the charts render while it is made.
+    const chartsEarly = job.setup.run.schedule.epochs === undefined;
     const renderEarly = (point: ResumePoint): void => {
-      // Iterations mode plots no final evaluation: the charts render while it is made.
-      if (job.setup.run.schedule.epochs !== undefined) return;
+      if (!chartsEarly) return;
       charts = renderTrainingCharts(point.evaluations, point.loss, (spec) => job.charts.renderPng(spec));
       charts.catch(() => {});
     };
-    const evaluator = evalThread ? startEvaluationThread(job.setup) : undefined;
+    const evaluator = evalThread ? startEvaluationThread(job.setup, !chartsEarly) : undefined;
     let record: RunRecord;
     let outcome: Stepped;
     try {

@@ -20,9 +20,13 @@ export class DatasetAccuracy {
 
   /** Fraction of the first `count` images (all by default) whose highest score is their label. */
   of(set: Dataset, count = imageCount(set)): number {
+    return count === 0 ? 0 : this.correct(set, count) / count;
+  }
+
+  /** How many of the first `count` images (all by default) have their label as highest score. */
+  correct(set: Dataset, count = imageCount(set)): number {
     const total = imageCount(set);
     if (!(Number.isInteger(count) && count >= 0 && count <= total)) throw new RangeError(`accuracy: ${count} of ${total} images`);
-    if (count === 0) return 0;
     let correct = 0;
     for (let start = 0; start < count; start += this.chunkRows) {
       const end = Math.min(count, start + this.chunkRows);
@@ -31,6 +35,6 @@ export class DatasetAccuracy {
       const scores = this.net.predict(x);
       correct += kernels().countCorrect(scores.data, set.labels.subarray(start, end), end - start, scores.cols);
     }
-    return correct / count;
+    return correct;
   }
 }
