@@ -9,7 +9,6 @@ import { type EvaluationWorker, startEvaluationWorker } from '../train/evaluatio
 import type { TrainCliOptions, TrainSetup } from './train-setup.js';
 
 export const EVAL_THREAD_CHOICES = ['auto', 'on', 'off'] as const;
-export type EvalThreadChoice = (typeof EVAL_THREAD_CHOICES)[number];
 
 /** Whether this run evaluates on a thread of its own. */
 export function usesEvaluationThread(setup: TrainSetup, options: TrainCliOptions): boolean {
