@@ -38,13 +38,15 @@ describe('the wasm worker pool', { timeout: 60_000, skip: !features.sharedMemory
     assert.equal(started[0]!.threadId, -1, 'the started worker was terminated (a terminated Worker has threadId −1)');
   });
 
-  it('a worker that dies during a task: the product throws instead of waiting forever, and the pool closes', () => {
+  it('a worker that dies during a task: the product throws instead of waiting forever, and the pool closes; with shareThreads false it is given no task', () => {
     // In a child process: were the product to wait forever, it would block this process's
     // event loop, and the test runner's own timeout with it.
     const child = spawnSync(process.execPath, [fileURLToPath(new URL('./helpers/dying-worker.js', import.meta.url))], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(child.signal, null, 'the product waited forever (killed after 60 s)');
     assert.equal(child.status, 0, child.stderr);
-    const seen = JSON.parse(child.stdout) as { error: string; exitCode: number; afterwards: string };
+    const seen = JSON.parse(child.stdout) as { solo: string; soloValue: number; error: string; exitCode: number; afterwards: string };
+    assert.equal(seen.solo, '', 'with shareThreads false no product reached the worker');
+    assert.equal(seen.soloValue, 128, 'and this thread computed it alone (512 · 0.5 · 0.5)');
     assert.match(seen.error, /kernel worker 1 of 1 failed or died during a task/);
     assert.notEqual(seen.exitCode, 0, 'the worker thread ended with an error');
     assert.match(seen.afterwards, /used after close/);

@@ -38,18 +38,13 @@ export function startEvaluationThread(setup: TrainSetup, shareFinal: boolean): E
   };
 }
 
-/** A wasm backend shares no product or gather over its threads until restored (their core is taken). */
+/** A wasm backend shares no kernel over its threads until restored (their core is taken). */
 function keepToOneThread(backend: TrainSetup['backend']): () => void {
   if (backend.name !== 'wasm') return () => {};
   const wasm = backend as WasmKernels;
-  const { minParallelFlops, minParallelGatherBytes } = wasm;
-  wasm.minParallelFlops = Infinity;
-  wasm.minParallelGatherBytes = Infinity;
-  let restored = false;
+  const shared = wasm.shareThreads;
+  wasm.shareThreads = false;
   return () => {
-    if (restored) return;
-    restored = true;
-    wasm.minParallelFlops = minParallelFlops;
-    wasm.minParallelGatherBytes = minParallelGatherBytes;
+    wasm.shareThreads = shared;
   };
 }

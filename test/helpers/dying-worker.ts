@@ -1,6 +1,8 @@
 // Run as a process by kernels-wasm-pool.test.ts: a 2-thread wasm backend whose worker is
 // given a scratch address past the end of memory, so its first block of a product traps
-// ("memory access out of bounds") and its thread ends mid-task. Prints what the caller saw.
+// ("memory access out of bounds") and its thread ends mid-task. Prints what the caller saw:
+// first with the backend's threads not to be shared (shareThreads false: the worker is given
+// no block), then shared.
 
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
@@ -28,6 +30,21 @@ const exitCode = new Promise<number>((resolve) => worker!.once('exit', resolve))
 // Large enough to be split in two blocks: this thread takes one, the worker the other.
 const size = 512;
 const [a, b, c] = [0, 1, 2].map(() => kernels.float32Array!(size * size).fill(0.5)) as [Float32Array, Float32Array, Float32Array];
+// Not shared, always split otherwise: the products never reach the worker.
+kernels.shareThreads = false;
+kernels.adaptiveSplit = false;
+let solo = '';
+for (let attempt = 0; attempt < 5; attempt++) {
+  try {
+    kernels.gemm(a, b, c, size, size, size);
+  } catch (caught) {
+    solo = String(caught);
+  }
+}
+const soloValue = c[size * size - 1];
+kernels.shareThreads = true;
+kernels.adaptiveSplit = true;
+
 let error = '';
 for (let attempt = 0; attempt < 20 && !error; attempt++) {
   try {
@@ -42,5 +59,5 @@ try {
 } catch (caught) {
   afterwards = String(caught);
 }
-console.log(JSON.stringify({ error, exitCode: await exitCode, afterwards }));
+console.log(JSON.stringify({ solo, soloValue, error, exitCode: await exitCode, afterwards }));
 await kernels.close();

@@ -34,6 +34,8 @@ export interface WasmKernels extends Kernels {
   minParallelGatherBytes: number;
   /** Split only when timings show it pays (default); false: always split what may be split. */
   adaptiveSplit: boolean;
+  /** False: every kernel runs on this thread alone (the workers' cores are taken by other work). */
+  shareThreads: boolean;
   /** With sparseInputs, skip A's zeros when at most this fraction of a sample of A is nonzero. */
   sparseMaxDensity: number;
   /** Stops the worker threads. */
@@ -91,7 +93,7 @@ export function createWasmKernels(
   const runGemm = (args: GemmArgs): void => {
     const { a, b, c, m, n, k, transA, transB, alpha, beta, sparse } = args;
     const flops = 2 * m * n * k;
-    const mayShare = pool !== undefined && flops >= backend.minParallelFlops;
+    const mayShare = pool !== undefined && settings.shareThreads && flops >= backend.minParallelFlops;
     const decision = mayShare ? (backend.adaptiveSplit ? policy.decide(flops) : 'split') : 'single';
     const share = decision === 'split';
     if (decision === 'single-wake') pool?.wake();
@@ -118,7 +120,7 @@ export function createWasmKernels(
     // Reading rows scattered over a large dataset waits on memory: two threads keep
     // twice as many reads in flight.
     const bytes = count * width * 4;
-    const mayShare = pool !== undefined && bytes >= backend.minParallelGatherBytes;
+    const mayShare = pool !== undefined && settings.shareThreads && bytes >= backend.minParallelGatherBytes;
     const decision = mayShare ? (backend.adaptiveSplit ? gatherPolicy.decide(bytes) : 'split') : 'single';
     const share = decision === 'split';
     if (decision === 'single-wake') pool?.wake();
@@ -129,7 +131,7 @@ export function createWasmKernels(
     if (mayShare) gatherPolicy.record(bytes, share, (performance.now() - start) / 1000);
   };
 
-  const settings = { minParallelFlops: DEFAULT_MIN_PARALLEL_FLOPS, adaptiveSplit: true };
+  const settings = { minParallelFlops: DEFAULT_MIN_PARALLEL_FLOPS, adaptiveSplit: true, shareThreads: true };
   const conv = createConvKernels({ wasm, heap, pool, scratch, js, settings });
 
   const backend: WasmKernels = {
@@ -151,6 +153,12 @@ export function createWasmKernels(
     },
     set adaptiveSplit(adaptive: boolean) {
       settings.adaptiveSplit = adaptive;
+    },
+    get shareThreads() {
+      return settings.shareThreads;
+    },
+    set shareThreads(share: boolean) {
+      settings.shareThreads = share;
     },
     sparseInputs: true,
     sparseMaxDensity: SPARSE_MAX_DENSITY,

@@ -31,7 +31,7 @@ export interface ConvContext {
   /** For float64 arrays (gradient checks). */
   js: Kernels;
   /** The backend's current settings. */
-  settings: { minParallelFlops: number; adaptiveSplit: boolean };
+  settings: { minParallelFlops: number; adaptiveSplit: boolean; shareThreads: boolean };
 }
 
 export type ConvKernels = Pick<Kernels, 'convForward' | 'convBackward' | 'maxPoolForward' | 'maxPoolBackward'>;
@@ -47,7 +47,7 @@ export function createConvKernels(context: ConvContext): ConvKernels {
 
   /** Runs `blocks` blocks of task `op`, split over the threads when that pays for `work`. */
   const run = (policy: SplitPolicy, work: number, minWork: number, op: number, args: readonly number[], blocks: number, one: (block: number) => void): void => {
-    const mayShare = pool !== undefined && work >= minWork && blocks > 1;
+    const mayShare = pool !== undefined && settings.shareThreads && work >= minWork && blocks > 1;
     const decision = mayShare ? (settings.adaptiveSplit ? policy.decide(work) : 'split') : 'single';
     const share = decision === 'split';
     if (decision === 'single-wake') pool?.wake();
