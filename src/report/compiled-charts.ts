@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import * as vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
+import { collectingLogger } from './chart-logger.js';
 import { fillSlots, type SlotPlace, slotPlaces, type SplitChart, splitChart } from './chart-structure.js';
 
 /** The file `npm run build` writes. */
@@ -108,30 +109,12 @@ export async function compileStructures(specs: readonly TopLevelSpec[]): Promise
   const { compile, version } = await import('vega-lite');
   const charts = specs.map((spec) => {
     const { structure, slots } = splitChart(spec);
-    const logger = warningCollector();
+    const logger = collectingLogger();
     const runtime = JSON.stringify(vega.parse(compile(structure, { logger }).spec));
+    if (logger.errors.length > 0) throw new Error(logger.errors.join('; '));
     const places = slotPlaces(runtime, slots.length);
     if (!places) throw new Error('a chart structure gave a Vega dataflow that does not hold each of its values once');
     return { structure, runtime, places, warnings: logger.warnings };
   });
   return { vega: vega.version, vegaLite: version, charts };
-}
-
-/** A logger that keeps Vega-Lite's warnings; errors throw. */
-function warningCollector(): vega.LoggerInterface & { warnings: string[] } {
-  const warnings: string[] = [];
-  const logger = {
-    warnings,
-    level: () => logger,
-    error: (...args: readonly unknown[]) => {
-      throw new Error(args.join(' '));
-    },
-    warn: (...args: readonly unknown[]) => {
-      warnings.push(args.join(' '));
-      return logger;
-    },
-    info: () => logger,
-    debug: () => logger,
-  };
-  return logger as unknown as vega.LoggerInterface & { warnings: string[] };
 }

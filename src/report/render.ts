@@ -8,6 +8,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../io/atomic-write-node.js';
 import { RenderError } from './render-error.js';
 import { fontOptions } from './chart-fonts.js';
+import { collectingLogger, describe } from './chart-logger.js';
 import { chartRuntime } from './compiled-charts.js';
 
 export { RenderError };
@@ -15,45 +16,6 @@ export { RenderError };
 export interface RenderOptions {
   /** Device pixels per chart pixel; 2 gives a crisp PNG on high-density screens. Default 2. */
   scale?: number;
-}
-
-interface CollectingLogger extends vega.LoggerInterface {
-  readonly errors: string[];
-  readonly warnings: string[];
-}
-
-/**
- * A logger that collects what Vega and Vega-Lite would otherwise print on the console.
- * NOTE: Vega calls some of these methods detached from the object, so they must not use `this`.
- */
-function collectingLogger(): CollectingLogger {
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  let currentLevel = vega.Warn;
-  const logger: CollectingLogger = {
-    errors,
-    warnings,
-    level: ((level?: number) => {
-      if (level === undefined) return currentLevel;
-      currentLevel = level;
-      return logger;
-    }) as CollectingLogger['level'],
-    error: (...args: readonly unknown[]) => {
-      errors.push(args.map(describe).join(' '));
-      return logger;
-    },
-    warn: (...args: readonly unknown[]) => {
-      warnings.push(args.map(describe).join(' '));
-      return logger;
-    },
-    info: () => logger,
-    debug: () => logger,
-  };
-  return logger;
-}
-
-function describe(value: unknown): string {
-  return value instanceof Error ? value.message : String(value);
 }
 
 export interface SvgResult {
