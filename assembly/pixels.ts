@@ -2,33 +2,44 @@
 // Division, not a multiplication by 1/255: f32 division is correctly rounded, so every byte
 // gives the same float32 as the portable kernels' Math.fround(byte / 255).
 
-/** Where the touches of touchRow go: a global, so that the loads are never optimized away. */
+/** Where the touches of touchRows go: a global, so that the loads are never optimized away. */
 let touched: i32 = 0;
 
-/**
- * Reads one byte of every cache line of a row: the row's cache and TLB misses (scattered rows
- * of a large dataset miss both) start now and overlap the work on the row before it, instead
- * of each stalling its own conversion. (Wasm has no prefetch instruction; a load is one.)
- */
-// @ts-ignore: decorator
-@inline
-function touchRow(from: usize, width: i32): void {
-  let sum = 0;
-  for (let j = 0; j < width; j += 64) sum += load<u8>(from + <usize>j);
-  touched += sum;
-}
-
-/** How many rows ahead of the one being converted are touched. */
-const AHEAD = 2;
+/** Rows touched, then converted, at a time: their bytes stay in the core's own cache between. */
+const GROUP: i32 = 64;
 
 /** dst[b, :] = src[rows[b], :] / 255 for b < count (rows of `width` bytes in, float32 out). */
 export function gatherPixelRows(src: usize, rows: usize, dst: usize, count: i32, width: i32): void {
-  for (let b = 0; b < min(count, AHEAD); b++) touchRow(src + <usize>load<i32>(rows + <usize>(b * 4)) * <usize>width, width);
-  for (let b = 0; b < count; b++) {
-    const from = src + <usize>load<i32>(rows + <usize>(b * 4)) * <usize>width;
-    if (b + AHEAD < count) touchRow(src + <usize>load<i32>(rows + <usize>((b + AHEAD) * 4)) * <usize>width, width);
-    bytesToUnit(from, dst + <usize>b * <usize>width * 4, width);
+  if (width <= 0) return;
+  for (let first = 0; first < count; first += GROUP) {
+    const last = min(first + GROUP, count);
+    touchRows(src, rows, first, last, width);
+    for (let b = first; b < last; b++) {
+      const from = src + <usize>load<i32>(rows + <usize>(b * 4)) * <usize>width;
+      bytesToUnit(from, dst + <usize>b * <usize>width * 4, width);
+    }
   }
+}
+
+/**
+ * Reads one byte of every cache line of rows [first, last): loads that depend on nothing,
+ * so that their misses (rows scattered over a large dataset miss cache and TLB) are all
+ * under way at once, instead of each stalling its own row's conversion. (Wasm has no
+ * prefetch instruction; a load is one.) Measured: 81 → 47 µs a batch of 100 MNIST rows.
+ */
+function touchRows(src: usize, rows: usize, first: i32, last: i32, width: i32): void {
+  let sum0 = 0, sum1 = 0;
+  for (let b = first; b < last; b++) {
+    const from = src + <usize>load<i32>(rows + <usize>(b * 4)) * <usize>width;
+    let j = 0;
+    for (; j + 64 < width; j += 128) {
+      sum0 += load<u8>(from + <usize>j);
+      sum1 += load<u8>(from + <usize>j + 64);
+    }
+    if (j < width) sum0 += load<u8>(from + <usize>j);
+    sum0 += load<u8>(from + <usize>(width - 1));
+  }
+  touched += sum0 + sum1;
 }
 
 /** out[j] = bytes[j] / 255 for j < length: 16 bytes at a time, widened to four f32x4. */

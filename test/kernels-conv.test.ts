@@ -43,6 +43,12 @@ const POOL_CASES = [
   { planes: 3, height: 6, width: 7, size: 2, stride: 1, pad: 0 },
 ];
 
+/** Zeroed bytes where the backend keeps its arrays (a pooling's argmax). */
+function bytes(backend: Backend, length: number): Uint8Array {
+  const storage = backend.float32(Math.ceil(length / 4));
+  return new Uint8Array(storage.buffer, storage.byteOffset, length);
+}
+
 function filled(backend: Backend, length: number, seed: number, levels = 0): Float32Array {
   const data = backend.float32(length);
   randomFill(data, seed);
@@ -154,10 +160,11 @@ describe('convolution, pooling and Adam kernels on every backend', () => {
       const pool = (b: Backend) => {
         const x = filled(b, c.planes * c.height * c.width, 60);
         const out = b.float32(c.planes * g.outHeight * g.outWidth);
+        const argmax = b === outside ? new Uint8Array(out.length) : bytes(b, out.length);
         const dx = b.float32(x.length);
-        b.kernels.maxPoolForward(x, out, c.planes, g);
-        b.kernels.maxPoolBackward(x, out, dx, c.planes, g);
-        return [out, dx];
+        b.kernels.maxPoolForward(x, out, argmax, c.planes, g);
+        b.kernels.maxPoolBackward(argmax, out, dx, c.planes, g);
+        return [out, argmax, dx];
       };
       assert.deepEqual(pool(outside), pool(backend), `${backend.label} pooling`);
     }
@@ -172,22 +179,35 @@ describe('convolution, pooling and Adam kernels on every backend', () => {
         const x0 = filled(plain, c.planes * c.height * c.width, n + 40, levels);
         const dout0 = filled(plain, outLength, n + 50);
         const out0 = new Float32Array(outLength);
+        const argmax0 = new Uint8Array(outLength);
         const dx0 = new Float32Array(x0.length);
-        js.maxPoolForward(x0, out0, c.planes, g);
-        js.maxPoolBackward(x0, dout0, dx0, c.planes, g);
+        js.maxPoolForward(x0, out0, argmax0, c.planes, g);
+        js.maxPoolBackward(argmax0, dout0, dx0, c.planes, g);
+        assertArgmaxIsFirstMaximum(x0, out0, argmax0, c.planes, g, `case ${n}`);
         for (const backend of backends) {
           const what = `${backend.label} case ${n}${levels ? ' with ties' : ''}`;
           const x = filled(backend, x0.length, n + 40, levels);
           const dout = filled(backend, outLength, n + 50);
           const out = filled(backend, outLength, 3);
+          const argmax = bytes(backend, outLength).fill(200);
           const dx = filled(backend, x0.length, 4);
-          backend.kernels.maxPoolForward(x, out, c.planes, g);
-          backend.kernels.maxPoolBackward(x, dout, dx, c.planes, g);
+          backend.kernels.maxPoolForward(x, out, argmax, c.planes, g);
+          backend.kernels.maxPoolBackward(argmax, dout, dx, c.planes, g);
           assert.deepEqual(out, out0, `out ${what}`);
+          assert.deepEqual(argmax, argmax0, `argmax ${what}`);
           assert.deepEqual(dx, dx0, `dx ${what}`);
         }
       }
     });
+  });
+
+  it('max pooling refuses windows of more than 256 cells (argmax keeps a cell in a byte)', () => {
+    const g = convGeometry({ channels: 1, height: 17, width: 17 }, { height: 17, width: 17 }, 1, 0);
+    for (const backend of backends) {
+      const x = backend.float32(17 * 17);
+      assert.throws(() => backend.kernels.maxPoolForward(x, backend.float32(1), bytes(backend, 1), 1, g), /17×17 window has more than 256 cells/, backend.label);
+      assert.throws(() => backend.kernels.maxPoolBackward(bytes(backend, 1), backend.float32(1), x, 1, g), /more than 256 cells/, backend.label);
+    }
   });
 
   it('adamUpdate agrees with the portable kernel to float32 rounding over several steps', () => {
@@ -210,3 +230,26 @@ describe('convolution, pooling and Adam kernels on every backend', () => {
     }
   });
 });
+
+/** Each argmax names a cell inside its window, inside the image, holding the window's first maximum. */
+function assertArgmaxIsFirstMaximum(x: Float32Array, out: Float32Array, argmax: Uint8Array, planes: number, g: ReturnType<typeof convGeometry>, what: string): void {
+  const { height: H, width: W, stride: S, pad: P, filterHeight: K, filterWidth: KW, outHeight: OH, outWidth: OW } = g;
+  let o = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++, o++) {
+        const cells: number[] = [];
+        for (let fy = 0; fy < K; fy++) {
+          for (let fx = 0; fx < KW; fx++) {
+            const y = oy * S - P + fy, xx = ox * S - P + fx;
+            if (y >= 0 && y < H && xx >= 0 && xx < W) cells.push(fy * KW + fx);
+          }
+        }
+        const value = (cell: number) => x[plane * H * W + (oy * S - P + Math.floor(cell / KW)) * W + ox * S - P + (cell % KW)]!;
+        const first = cells.find((cell) => value(cell) === Math.max(...cells.map(value)));
+        assert.equal(argmax[o], first, `${what}: argmax of output ${o}`);
+        assert.equal(out[o], value(first!), `${what}: output ${o}`);
+      }
+    }
+  }
+}

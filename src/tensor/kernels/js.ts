@@ -3,7 +3,8 @@
 
 import { argmaxRow, softmaxRow } from '../rows.js';
 import type { Data } from '../tensor.js';
-import { convBackwardJs, convForwardJs, maxPoolBackwardJs, maxPoolForwardJs } from './js-conv.js';
+import { convBackwardJs, convForwardJs } from './js-conv.js';
+import { maxPoolBackwardJs, maxPoolForwardJs } from './js-pool.js';
 import { gemmJs } from './js-gemm.js';
 import type { Kernels, LabelIndices } from './kernel-interface.js';
 import { bytesToUnit } from './pixels.js';

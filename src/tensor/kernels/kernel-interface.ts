@@ -92,12 +92,13 @@ export interface Kernels {
 
   /**
    * out[plane, oy, ox] = max over the window (filterHeight × filterWidth at oy·S − P, ox·S − P)
-   * of x[plane], padding cells skipped; planes = N·C.
+   * of x[plane], padding cells skipped; planes = N·C. argmax[o] = fy·filterWidth + fx, the
+   * cell of the window's first maximum (row-major), one byte per output: at most 256 cells.
    */
-  maxPoolForward(x: Data, out: Data, planes: number, g: ConvGeometry): void;
+  maxPoolForward(x: Data, out: Data, argmax: Uint8Array, planes: number, g: ConvGeometry): void;
 
-  /** dx = 0, then dx[first maximum of window o] += dout[o] (found again from x). */
-  maxPoolBackward(x: Data, dout: Data, dx: Data, planes: number, g: ConvGeometry): void;
+  /** dx = 0, then dx[the cell argmax[o] of window o] += dout[o] (argmax from maxPoolForward). */
+  maxPoolBackward(argmax: Uint8Array, dout: Data, dx: Data, planes: number, g: ConvGeometry): void;
 
   /**
    * Adam's step on one parameter (lrT = lr·√(1 − β2^t) / (1 − β1^t)):

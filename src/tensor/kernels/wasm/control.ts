@@ -15,7 +15,7 @@ export const OP = 1;
  * gemm: a, b, c, m, n, k, transA, transB, alpha (f32 bits), beta (f32 bits), sparse;
  * gather: src, rows, dst, count, rowBytes;
  * conv forward/backward: the descriptor's offset (assembly/conv.ts);
- * max pool: x, out (forward) or dout and dx (backward), planes, H, W, K, S, P, OH, OW.
+ * max pool: x, out, argmax (forward) or argmax, dout, dx (backward), then planes, H, W, K, S, P, OH, OW.
  */
 export const ARGS = 2;
 /** 1: blocks are column ranges, 0: row ranges. */

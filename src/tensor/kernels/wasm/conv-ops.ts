@@ -7,6 +7,7 @@
 
 import type { Data } from '../../tensor.js';
 import type { ConvGeometry } from '../im2col.js';
+import { checkPoolWindow } from '../js-pool.js';
 import type { ConvShape, Kernels } from '../kernel-interface.js';
 import { blockRange, OP_CONV_BACKWARD, OP_CONV_FORWARD, OP_POOL_BACKWARD, OP_POOL_FORWARD } from './control.js';
 import { CONV_DESC, type KernelExports } from './exports.js';
@@ -74,6 +75,17 @@ export function createConvKernels(context: ConvContext): ConvKernels {
     return blocks;
   };
 
+  /** A pooling's plane blocks (on the threads when that pays), its three arrays at `pointers`. */
+  const poolBlocks = (op: number, pointers: readonly number[], planes: number, g: ConvGeometry, kernel: KernelExports['maxPoolForward']): void => {
+    const sizes = [g.height, g.width, g.filterHeight, g.stride, g.pad, g.outHeight, g.outWidth] as const;
+    const blocks = Math.max(1, Math.min(planes, POOL_BLOCKS));
+    const [p0, p1, p2] = pointers as [number, number, number];
+    run(poolPolicy, planes * g.height * g.width * 4, MIN_PARALLEL_POOL_BYTES, op, [...pointers, planes, ...sizes], blocks, (block) => {
+      const [start, end] = blockRange(block, blocks, planes, 1);
+      kernel(p0, p1, p2, start, end, ...sizes);
+    });
+  };
+
   const blockFloats = (s: ConvShape): number =>
     wasm.convBlockFloats(s.channels, s.height, s.width, s.filters, s.filterHeight, s.filterWidth, s.stride, s.pad, s.outHeight, s.outWidth);
 
@@ -107,31 +119,21 @@ export function createConvKernels(context: ConvContext): ConvKernels {
       place.finish();
     },
 
-    maxPoolForward(x, out, planes, g) {
-      if (!allFloat32(x, out) || g.filterHeight !== g.filterWidth) return js.maxPoolForward(x, out, planes, g);
-      checkPool(x, out, planes, g);
+    maxPoolForward(x, out, argmax, planes, g) {
+      if (!allFloat32(x, out) || g.filterHeight !== g.filterWidth) return js.maxPoolForward(x, out, argmax, planes, g);
+      checkPool(x, out, argmax, planes, g);
       const px = place.input(x, planes * g.height * g.width), po = place.output(out, planes * g.outHeight * g.outWidth);
-      const sizes = [g.height, g.width, g.filterHeight, g.stride, g.pad, g.outHeight, g.outWidth];
-      const blocks = Math.max(1, Math.min(planes, POOL_BLOCKS));
-      run(poolPolicy, x.length * 4, MIN_PARALLEL_POOL_BYTES, OP_POOL_FORWARD, [px, po, planes, ...sizes], blocks, (block) => {
-        const [start, end] = blockRange(block, blocks, planes, 1);
-        wasm.maxPoolForward(px, po, start, end, g.height, g.width, g.filterHeight, g.stride, g.pad, g.outHeight, g.outWidth);
-      });
+      const pa = place.outputBytes(argmax, planes * g.outHeight * g.outWidth);
+      poolBlocks(OP_POOL_FORWARD, [px, po, pa], planes, g, wasm.maxPoolForward);
       place.finish();
     },
 
-    maxPoolBackward(x, dout, dx, planes, g) {
-      if (!allFloat32(x, dout, dx) || g.filterHeight !== g.filterWidth) return js.maxPoolBackward(x, dout, dx, planes, g);
-      checkPool(x, dout, planes, g);
-      need('maxPoolBackward: dx', dx, planes * g.height * g.width);
-      const px = place.input(x, planes * g.height * g.width), pd = place.input(dout, planes * g.outHeight * g.outWidth);
+    maxPoolBackward(argmax, dout, dx, planes, g) {
+      if (!allFloat32(dout, dx) || g.filterHeight !== g.filterWidth) return js.maxPoolBackward(argmax, dout, dx, planes, g);
+      checkPool(dx, dout, argmax, planes, g);
+      const pa = place.inputBytes(argmax, planes * g.outHeight * g.outWidth), pd = place.input(dout, planes * g.outHeight * g.outWidth);
       const pdx = place.output(dx, planes * g.height * g.width);
-      const sizes = [g.height, g.width, g.filterHeight, g.stride, g.pad, g.outHeight, g.outWidth];
-      const blocks = Math.max(1, Math.min(planes, POOL_BLOCKS));
-      run(poolPolicy, x.length * 4, MIN_PARALLEL_POOL_BYTES, OP_POOL_BACKWARD, [px, pd, pdx, planes, ...sizes], blocks, (block) => {
-        const [start, end] = blockRange(block, blocks, planes, 1);
-        wasm.maxPoolBackward(px, pd, pdx, start, end, g.height, g.width, g.filterHeight, g.stride, g.pad, g.outHeight, g.outWidth);
-      });
+      poolBlocks(OP_POOL_BACKWARD, [pa, pd, pdx], planes, g, wasm.maxPoolBackward);
       place.finish();
     },
   };
@@ -154,38 +156,52 @@ const outLength = (s: ConvShape): number => s.images * s.filters * s.outHeight *
 class Placement {
   private readonly stages: Staging[] = [];
   private used = 0;
-  private readonly outputs: { data: Float32Array; offset: number; length: number }[] = [];
+  /** Staged outputs, as bytes: where they go, and where they are staged. */
+  private readonly outputs: { bytes: Uint8Array; offset: number }[] = [];
 
   constructor(private readonly heap: WasmHeap) {}
 
   /** `data` is float32 (the callers check: allFloat32). */
   input(data: Data, length: number): number {
-    const offset = this.heap.offsetOf(data);
-    if (offset >= 0) return offset;
-    const staged = this.stage(length);
-    this.heap.float32.set((data as Float32Array).subarray(0, length), staged / 4);
-    return staged;
+    return this.inputBytes(bytesOf(data, length * 4), length * 4);
   }
 
   output(data: Data, length: number): number {
+    return this.outputBytes(bytesOf(data, length * 4), length * 4);
+  }
+
+  inputBytes(data: Uint8Array, length: number): number {
     const offset = this.heap.offsetOf(data);
     if (offset >= 0) return offset;
     const staged = this.stage(length);
-    this.outputs.push({ data: data as Float32Array, offset: staged, length });
+    this.heap.bytes.set(data.subarray(0, length), staged);
+    return staged;
+  }
+
+  outputBytes(data: Uint8Array, length: number): number {
+    const offset = this.heap.offsetOf(data);
+    if (offset >= 0) return offset;
+    const staged = this.stage(length);
+    this.outputs.push({ bytes: data.subarray(0, length), offset: staged });
     return staged;
   }
 
   /** Copies staged outputs back; the staging blocks are free for the next kernel. */
   finish(): void {
-    for (const { data, offset, length } of this.outputs) data.set(this.heap.float32.subarray(offset / 4, offset / 4 + length));
+    for (const { bytes, offset } of this.outputs) bytes.set(this.heap.bytes.subarray(offset, offset + bytes.length));
     this.outputs.length = 0;
     this.used = 0;
   }
 
-  private stage(length: number): number {
+  private stage(bytes: number): number {
     const stage = (this.stages[this.used++] ??= new Staging(this.heap));
-    return stage.reserve(length * 4);
+    return stage.reserve(bytes);
   }
+}
+
+/** The first `bytes` bytes of a float32 array (the callers check: allFloat32). */
+function bytesOf(data: Data, bytes: number): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, bytes);
 }
 
 function checkConv(shape: ConvShape, x: Data, w: Data, out: Data): void {
@@ -195,7 +211,10 @@ function checkConv(shape: ConvShape, x: Data, w: Data, out: Data): void {
   need('conv: out', out, images * filters * outHeight * outWidth);
 }
 
-function checkPool(x: Data, out: Data, planes: number, g: ConvGeometry): void {
+/** x and dx hold planes of H×W, out and dout of OH×OW, argmax one byte per output. */
+function checkPool(x: Data, out: Data, argmax: Uint8Array, planes: number, g: ConvGeometry): void {
   need('maxPool: x', x, planes * g.height * g.width);
   need('maxPool: out', out, planes * g.outHeight * g.outWidth);
+  need('maxPool: argmax', argmax, planes * g.outHeight * g.outWidth);
+  checkPoolWindow(g);
 }

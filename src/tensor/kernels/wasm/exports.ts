@@ -29,8 +29,8 @@ export interface KernelExports {
   convReduce(desc: number): void;
   /** Floats of scratch one block of images needs (im2col, or Winograd's). */
   convBlockFloats(C: number, H: number, W: number, FN: number, FH: number, FW: number, S: number, P: number, OH: number, OW: number): number;
-  maxPoolForward(x: number, out: number, plane0: number, plane1: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number): void;
-  maxPoolBackward(x: number, dout: number, dx: number, plane0: number, plane1: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number): void;
+  maxPoolForward(x: number, out: number, argmax: number, plane0: number, plane1: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number): void;
+  maxPoolBackward(argmax: number, dout: number, dx: number, plane0: number, plane1: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, length: number, beta1: number, beta2: number, lrT: number, epsilon: number): void;
 }
 

@@ -47,14 +47,10 @@ export function workOnTask(wasm: KernelExports, ints: Int32Array, floats: Float3
   return done;
 }
 
-/** Planes [start, end) of a max pooling: forward (x, out, planes, geometry …) or backward (x, dout, dx, planes, …). */
+/** Planes [start, end) of a max pooling: forward (x, out, argmax, planes, geometry …) or backward (argmax, dout, dx, planes, …). */
 function runPoolBlock(wasm: KernelExports, ints: Int32Array, op: number, block: number, blocks: number): void {
   const g = ARGS;
-  if (op === OP_POOL_FORWARD) {
-    const [start, end] = blockRange(block, blocks, ints[g + 2]!, 1);
-    wasm.maxPoolForward(ints[g]!, ints[g + 1]!, start, end, ints[g + 3]!, ints[g + 4]!, ints[g + 5]!, ints[g + 6]!, ints[g + 7]!, ints[g + 8]!, ints[g + 9]!);
-  } else {
-    const [start, end] = blockRange(block, blocks, ints[g + 3]!, 1);
-    wasm.maxPoolBackward(ints[g]!, ints[g + 1]!, ints[g + 2]!, start, end, ints[g + 4]!, ints[g + 5]!, ints[g + 6]!, ints[g + 7]!, ints[g + 8]!, ints[g + 9]!, ints[g + 10]!);
-  }
+  const [start, end] = blockRange(block, blocks, ints[g + 3]!, 1);
+  const pool = op === OP_POOL_FORWARD ? wasm.maxPoolForward : wasm.maxPoolBackward;
+  pool(ints[g]!, ints[g + 1]!, ints[g + 2]!, start, end, ints[g + 4]!, ints[g + 5]!, ints[g + 6]!, ints[g + 7]!, ints[g + 8]!, ints[g + 9]!, ints[g + 10]!);
 }
