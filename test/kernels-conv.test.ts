@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { convGeometry } from '../src/tensor/kernels/im2col.js';
 import { createJsKernels } from '../src/tensor/kernels/js.js';
 import type { ConvShape } from '../src/tensor/kernels/kernels.js';
+import { MIN_PARALLEL_ELEMENTWISE_BYTES } from '../src/tensor/kernels/wasm/elementwise-ops.js';
 import { backendsUnderTest, randomFill, type Backend } from './helpers/kernels-backends.js';
 
 const js = createJsKernels();
@@ -227,6 +228,35 @@ describe('convolution, pooling and Adam kernels on every backend', () => {
         assertClose(r.m, want.m, 1e-6, `m ${r.backend.label} ${length}`);
         assertClose(r.v, want.v, 1e-5, `v ${r.backend.label} ${length}`);
       }
+    }
+  });
+});
+
+describe('element-wise kernels split over the threads', () => {
+  let backends: Backend[] = [];
+  let close: () => Promise<void> = async () => {};
+  before(async () => ({ backends, close } = await backendsUnderTest()));
+  after(() => close());
+
+  it('relu, reluBackward and adamUpdate give the bits of one thread (an odd length: a partial last vector)', () => {
+    const length = 140_001;
+    // relu has the fewest arrays (2): long enough that every op may split.
+    assert.ok(length * 4 * 2 >= MIN_PARALLEL_ELEMENTWISE_BYTES);
+    const run = (b: Backend) => {
+      const x = filled(b, length, 71);
+      const y = b.float32(length);
+      const dx = b.float32(length);
+      b.kernels.relu(x, y);
+      b.kernels.reluBackward(filled(b, length, 72), y, dx);
+      const w = filled(b, length, 73), m = b.float32(length), v = b.float32(length);
+      for (let step = 1; step <= 2; step++) b.kernels.adamUpdate(w, filled(b, length, 73 + step), m, v, 0.9, 0.999, 0.001 * step, 1e-7);
+      return { y, dx, w, m, v };
+    };
+    // wasm relaxed-simd: 1 thread, then 2; simd: 1 thread, then 3 (backendsUnderTest's order).
+    for (const [one, several] of [[1, 3], [2, 4]] as const) {
+      const want = run(backends[one]!);
+      const got = run(backends[several]!);
+      for (const key of ['y', 'dx', 'w', 'm', 'v'] as const) assert.deepEqual(got[key], want[key], `${key}: ${backends[several]!.label}`);
     }
   });
 });

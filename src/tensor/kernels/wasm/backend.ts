@@ -14,6 +14,7 @@ import type { KernelExports } from './exports.js';
 import type { WasmHeap } from './heap.js';
 import type { GemmArgs, GemmPool, Split } from './pool.js';
 import { createConvKernels } from './conv-ops.js';
+import { createElementwiseKernels } from './elementwise-ops.js';
 import { SplitPolicy } from './split-policy.js';
 import { need, Staging } from './staging.js';
 
@@ -133,6 +134,7 @@ export function createWasmKernels(
 
   const settings = { minParallelFlops: DEFAULT_MIN_PARALLEL_FLOPS, adaptiveSplit: true, shareThreads: true };
   const conv = createConvKernels({ wasm, heap, pool, scratch, js, settings });
+  const elementwise = createElementwiseKernels({ wasm, heap, pool, js, settings });
 
   const backend: WasmKernels = {
     name: 'wasm',
@@ -203,21 +205,6 @@ export function createWasmKernels(
       wasm.sumRows(px, po, rows, cols);
     },
 
-    relu(x, out) {
-      const px = at(x), po = at(out);
-      if (px < 0 || po < 0) return js.relu(x, out);
-      need('relu: out', out, x.length);
-      wasm.relu(px, po, x.length);
-    },
-
-    reluBackward(dout, y, dx) {
-      const pd = at(dout), py = at(y), px = at(dx);
-      if (pd < 0 || py < 0 || px < 0) return js.reluBackward(dout, y, dx);
-      need('reluBackward: y', y, dout.length);
-      need('reluBackward: dx', dx, dout.length);
-      wasm.reluBackward(pd, py, px, dout.length);
-    },
-
     softmaxCrossEntropy(logits, labels, probs, rows, cols) {
       const pl = at(logits), pp = at(probs);
       if (pl < 0 || pp < 0) return js.softmaxCrossEntropy(logits, labels, probs, rows, cols);
@@ -264,15 +251,7 @@ export function createWasmKernels(
     },
 
     ...conv,
-
-    adamUpdate(w, g, m, v, beta1, beta2, lrT, epsilon) {
-      const pw = at(w), pg = at(g), pm = at(m), pv = at(v);
-      if (pw < 0 || pg < 0 || pm < 0 || pv < 0) return js.adamUpdate(w, g, m, v, beta1, beta2, lrT, epsilon);
-      need('adamUpdate: g', g, w.length);
-      need('adamUpdate: m', m, w.length);
-      need('adamUpdate: v', v, w.length);
-      wasm.adamUpdate(pw, pg, pm, pv, w.length, beta1, beta2, lrT, epsilon);
-    },
+    ...elementwise,
 
     async close() {
       await pool?.close();

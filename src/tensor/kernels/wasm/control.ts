@@ -15,7 +15,9 @@ export const OP = 1;
  * gemm: a, b, c, m, n, k, transA, transB, alpha (f32 bits), beta (f32 bits), sparse;
  * gather: src, rows, dst, count, rowBytes;
  * conv forward/backward: the descriptor's offset (assembly/conv.ts);
- * max pool: x, out, argmax (forward) or argmax, dout, dx (backward), then planes, H, W, K, S, P, OH, OW.
+ * max pool: x, out, argmax (forward) or argmax, dout, dx (backward), then planes, H, W, K, S, P, OH, OW;
+ * relu: x, out, length; relu backward: dout, y, dx, length;
+ * Adam: w, g, m, v, length, then beta1, beta2, lrT, epsilon (f32 bits).
  */
 export const ARGS = 2;
 /** 1: blocks are column ranges, 0: row ranges. */
@@ -35,6 +37,10 @@ export const OP_CONV_FORWARD = 3;
 export const OP_CONV_BACKWARD = 4;
 export const OP_POOL_FORWARD = 5;
 export const OP_POOL_BACKWARD = 6;
+/** Element-wise ops, split in ranges of whole vectors: relu (x, out, length), its backward (dout, y, dx, length), Adam (see tasks.ts). */
+export const OP_RELU = 7;
+export const OP_RELU_BACKWARD = 8;
+export const OP_ADAM = 9;
 
 export const BLOCK_BITS = 10;
 export const MAX_BLOCKS = 1 << BLOCK_BITS;

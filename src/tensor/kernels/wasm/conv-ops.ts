@@ -13,7 +13,7 @@ import { blockRange, OP_CONV_BACKWARD, OP_CONV_FORWARD, OP_POOL_BACKWARD, OP_POO
 import { CONV_DESC, type KernelExports } from './exports.js';
 import type { WasmHeap } from './heap.js';
 import type { GemmPool } from './pool.js';
-import { SplitPolicy } from './split-policy.js';
+import { runBlocksSplit, SplitPolicy } from './split-policy.js';
 import { need, Staging } from './staging.js';
 
 /** Image blocks of a convolution (fixed, not per thread: see above). */
@@ -46,17 +46,8 @@ export function createConvKernels(context: ConvContext): ConvKernels {
   const convPolicy = new SplitPolicy();
   const poolPolicy = new SplitPolicy();
 
-  /** Runs `blocks` blocks of task `op`, split over the threads when that pays for `work`. */
-  const run = (policy: SplitPolicy, work: number, minWork: number, op: number, args: readonly number[], blocks: number, one: (block: number) => void): void => {
-    const mayShare = pool !== undefined && settings.shareThreads && work >= minWork && blocks > 1;
-    const decision = mayShare ? (settings.adaptiveSplit ? policy.decide(work) : 'split') : 'single';
-    const share = decision === 'split';
-    if (decision === 'single-wake') pool?.wake();
-    const start = mayShare ? performance.now() : 0;
-    if (share && pool) pool.runBlocks(op, args, blocks);
-    else for (let block = 0; block < blocks; block++) one(block);
-    if (mayShare) policy.record(work, share, (performance.now() - start) / 1000);
-  };
+  const run = (policy: SplitPolicy, work: number, minWork: number, op: number, args: readonly number[], blocks: number, one: (block: number) => void): void =>
+    runBlocksSplit(pool, settings, policy, { work, minWork, op, args, blocks }, one);
 
   /** Writes the descriptor; returns the block count. */
   const describe = (shape: ConvShape, pointers: { x: number; w: number; bias: number; out: number; dx: number; dw: number }, backward: boolean): number => {

@@ -7,6 +7,8 @@
 // splitting wins; splitting every 16th call while one thread wins, as a busy spell that
 // made one thread win often ends soon, and a wasted split costs little then.
 
+import type { GemmPool } from './pool.js';
+
 const EXPLORE_SINGLE_EVERY = 64;
 const EXPLORE_SPLIT_EVERY = 16;
 /** Timings kept per way; each way is tried this many times before the first choice. */
@@ -58,4 +60,31 @@ export class SplitPolicy {
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[sorted.length >> 1]!;
+}
+
+/** A task of `blocks` blocks (pool.runBlocks' op and int32 args), worth `work` units, split only from `minWork` on. */
+export interface BlockTask {
+  work: number;
+  minWork: number;
+  op: number;
+  args: readonly number[];
+  blocks: number;
+}
+
+/**
+ * Runs the task's blocks, split over the pool's threads when the policy finds that it pays
+ * (`one` runs a block on this thread); settings as the backend's (see backend.ts).
+ */
+export function runBlocksSplit(
+  pool: GemmPool | undefined, settings: { adaptiveSplit: boolean; shareThreads: boolean }, policy: SplitPolicy, task: BlockTask, one: (block: number) => void,
+): void {
+  const { work, blocks } = task;
+  const mayShare = pool !== undefined && settings.shareThreads && work >= task.minWork && blocks > 1;
+  const decision = mayShare ? (settings.adaptiveSplit ? policy.decide(work) : 'split') : 'single';
+  const share = decision === 'split';
+  if (decision === 'single-wake') pool?.wake();
+  const start = mayShare ? performance.now() : 0;
+  if (share && pool) pool.runBlocks(task.op, task.args, blocks);
+  else for (let block = 0; block < blocks; block++) one(block);
+  if (mayShare) policy.record(work, share, (performance.now() - start) / 1000);
 }

@@ -1,10 +1,10 @@
 // Running the blocks of the task posted in the mailbox, on whichever thread claims them:
 // row or column blocks of a GEMM, row blocks of a minibatch gather, image blocks of a
-// convolution, plane blocks of a max pooling.
+// convolution, plane blocks of a max pooling, ranges of an element-wise op.
 
 import {
-  ARGS, blockRange, BLOCKS, claimBlock, DONE, OP, OP_CONV_BACKWARD, OP_CONV_FORWARD, OP_GATHER, OP_POOL_BACKWARD, OP_POOL_FORWARD,
-  SPLIT_COLUMNS, TILE,
+  ARGS, blockRange, BLOCKS, claimBlock, DONE, OP, OP_ADAM, OP_CONV_BACKWARD, OP_CONV_FORWARD, OP_GATHER, OP_POOL_BACKWARD, OP_POOL_FORWARD,
+  OP_RELU, OP_RELU_BACKWARD, SPLIT_COLUMNS, TILE,
 } from './control.js';
 import type { KernelExports } from './exports.js';
 
@@ -33,6 +33,8 @@ export function workOnTask(wasm: KernelExports, ints: Int32Array, floats: Float3
       wasm.convBackwardBlock(ints[g]!, block, scratch);
     } else if (op === OP_POOL_FORWARD || op === OP_POOL_BACKWARD) {
       runPoolBlock(wasm, ints, op, block, blocks);
+    } else if (op === OP_RELU || op === OP_RELU_BACKWARD || op === OP_ADAM) {
+      runElementwiseBlock(wasm, ints, floats, op, block, blocks);
     } else {
       const [start, end] = blockRange(block, blocks, splitColumns ? n : m, tile);
       wasm.gemm(
@@ -53,4 +55,15 @@ function runPoolBlock(wasm: KernelExports, ints: Int32Array, op: number, block: 
   const [start, end] = blockRange(block, blocks, ints[g + 3]!, 1);
   const pool = op === OP_POOL_FORWARD ? wasm.maxPoolForward : wasm.maxPoolBackward;
   pool(ints[g]!, ints[g + 1]!, ints[g + 2]!, start, end, ints[g + 4]!, ints[g + 5]!, ints[g + 6]!, ints[g + 7]!, ints[g + 8]!, ints[g + 9]!, ints[g + 10]!);
+}
+
+/** Elements [start, end) (whole vectors but the last block's) of relu, its backward, or an Adam step. */
+function runElementwiseBlock(wasm: KernelExports, ints: Int32Array, floats: Float32Array, op: number, block: number, blocks: number): void {
+  const g = ARGS;
+  const arrays = op === OP_RELU ? 2 : op === OP_RELU_BACKWARD ? 3 : 4;
+  const [start, end] = blockRange(block, blocks, ints[g + arrays]!, 4);
+  const at = (i: number): number => ints[g + i]! + start * 4;
+  if (op === OP_RELU) wasm.relu(at(0), at(1), end - start);
+  else if (op === OP_RELU_BACKWARD) wasm.reluBackward(at(0), at(1), at(2), end - start);
+  else wasm.adamUpdate(at(0), at(1), at(2), at(3), end - start, floats[g + 5]!, floats[g + 6]!, floats[g + 7]!, floats[g + 8]!);
 }
