@@ -31,9 +31,11 @@ export function createElementwiseKernels(context: ElementwiseContext): Elementwi
   const blocks = (pool?.workers ?? 0) + 1;
   const policy = new SplitPolicy();
   const at = (data: Data): number => (data instanceof Float32Array ? heap.offsetOf(data) : -1);
-  const floatBits = new Int32Array(1);
+  // One float32 and its bits: Adam's scalars go to the workers as int32 args.
+  const float = new Float32Array(1);
+  const floatBits = new Int32Array(float.buffer);
   const bitsOf = (value: number): number => {
-    new Float32Array(floatBits.buffer)[0] = value;
+    float[0] = value;
     return floatBits[0]!;
   };
 
