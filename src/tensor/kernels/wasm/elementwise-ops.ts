@@ -39,6 +39,10 @@ export function createElementwiseKernels(context: ElementwiseContext): Elementwi
     return floatBits[0]!;
   };
 
+  /** Too small to split (or no threads to split over): run at once on this thread, allocating nothing (the hot path of small nets). */
+  const single = (length: number, arrays: number): boolean =>
+    pool === undefined || !settings.shareThreads || length * 4 * arrays < MIN_PARALLEL_ELEMENTWISE_BYTES;
+
   /** `pointers` then the length (and `extra` int32s) as the task's args; `one(start, end)` runs a range here. */
   const run = (op: number, pointers: number[], length: number, extra: number[], one: (start: number, end: number) => void): void => {
     const task = { work: length * 4 * pointers.length, minWork: MIN_PARALLEL_ELEMENTWISE_BYTES, op, args: [...pointers, length, ...extra], blocks };
@@ -53,6 +57,7 @@ export function createElementwiseKernels(context: ElementwiseContext): Elementwi
       const px = at(x), po = at(out);
       if (px < 0 || po < 0) return js.relu(x, out);
       need('relu: out', out, x.length);
+      if (single(x.length, 2)) return wasm.relu(px, po, x.length);
       run(OP_RELU, [px, po], x.length, [], (s, e) => wasm.relu(px + s * 4, po + s * 4, e - s));
     },
 
@@ -61,6 +66,7 @@ export function createElementwiseKernels(context: ElementwiseContext): Elementwi
       if (pd < 0 || py < 0 || px < 0) return js.reluBackward(dout, y, dx);
       need('reluBackward: y', y, dout.length);
       need('reluBackward: dx', dx, dout.length);
+      if (single(dout.length, 3)) return wasm.reluBackward(pd, py, px, dout.length);
       run(OP_RELU_BACKWARD, [pd, py, px], dout.length, [], (s, e) => wasm.reluBackward(pd + s * 4, py + s * 4, px + s * 4, e - s));
     },
 
@@ -70,6 +76,7 @@ export function createElementwiseKernels(context: ElementwiseContext): Elementwi
       need('adamUpdate: g', g, w.length);
       need('adamUpdate: m', m, w.length);
       need('adamUpdate: v', v, w.length);
+      if (single(w.length, 4)) return wasm.adamUpdate(pw, pg, pm, pv, w.length, beta1, beta2, lrT, epsilon);
       const floats = [beta1, beta2, lrT, epsilon].map(bitsOf);
       run(OP_ADAM, [pw, pg, pm, pv], w.length, floats, (s, e) =>
         wasm.adamUpdate(pw + s * 4, pg + s * 4, pm + s * 4, pv + s * 4, e - s, beta1, beta2, lrT, epsilon));
