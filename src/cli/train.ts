@@ -5,11 +5,12 @@
 import { Command, Option } from 'commander';
 import { dirname, join, resolve } from 'node:path';
 import { imageCount } from '../data/dataset.js';
-import { MODEL_FILE, writeCheckpoint } from '../io/checkpoint-files-node.js';
+import { MODEL_FILE } from '../io/checkpoint-files-node.js';
 import { readModelFile } from '../io/model-files-node.js';
 import { startBackgroundRenderer, type BackgroundRenderer } from '../report/background-render.js';
 import { renderTrainingCharts, type TrainingChartImages, writeTrainingChartImages } from '../report/training-charts.js';
 import { trainSteps, type Evaluation, type ResumePoint, type TrainResult, type TrainStep } from '../train/trainer.js';
+import { CheckpointWriter } from './checkpoint-writer.js';
 import { EVAL_THREAD_CHOICES, startEvaluationThread, usesEvaluationThread } from './eval-thread.js';
 import type { EvaluationWorker } from '../train/evaluation-worker-node.js';
 import { inRunFolder, newRunFolder, runMetrics, writeMetrics } from './files.js';
@@ -88,10 +89,12 @@ type SaveCheckpoint = (point: ResumePoint, metrics: object) => void;
 
 async function trainInFolder(job: Job): Promise<void> {
   const stop = listenForStop('stopping after this iteration, saving the run (Ctrl-C again: quit now)');
+  const writer = new CheckpointWriter(job.out, job.setup.net, job.setup.run.optimizer, job.setup.streams);
+  stop.beforeQuit(() => writer.settle());
   try {
     const evalThread = usesEvaluationThread(job.setup, job.options);
     printStart(job, evalThread);
-    const save = checkpointSaver(job);
+    const save = checkpointSaver(job, writer);
     let charts: Promise<TrainingChartImages> | undefined;
     // Iterations mode plots no final evaluation: the charts render while it is made.
     const chartsEarly = job.setup.run.schedule.epochs === undefined;
@@ -104,16 +107,21 @@ async function trainInFolder(job: Job): Promise<void> {
     let record: RunRecord;
     let outcome: Stepped;
     try {
-      outcome = await trainLoop(job.setup, save, stop, evaluator, renderEarly);
+      outcome = await trainLoop(job.setup, save, stop, evaluator, renderEarly, () => writer.writing);
       // A stopped run's checkpoint first takes the evaluations still under way.
       record = outcome.result ? saveFinished(job.setup, outcome.result, save) : saveStopped(outcome.stopped, save);
     } finally {
       await evaluator?.close();
     }
     const seconds = await writeOutputs(job, record, charts);
+    // The checkpoints' files were written meanwhile: the run ends once they are on disk.
+    await writer.settle();
+    markPhase('writes');
     if (outcome.stopped) throw new Interrupted(stoppedLine(job, outcome.stopped.iteration + 1));
     printEnd(job, record.final!, seconds);
   } finally {
+    // A run that fails still leaves its checkpoints whole (the error is the run's own).
+    await writer.settle().catch(() => {});
     stop.release();
   }
 }
@@ -126,14 +134,15 @@ function printStart({ options, setup }: Job, evalThread: boolean): void {
   console.log(`data: ${data.source} (${imageCount(data.train)} train, ${imageCount(data.test)} test); backend ${backend.name}${evaluations}`);
 }
 
-function checkpointSaver({ options, setup, out }: Job): SaveCheckpoint {
+function checkpointSaver({ options, setup }: Job, writer: CheckpointWriter): SaveCheckpoint {
   const trainOptions = runOptions(options);
-  return (point, metrics) => writeCheckpoint(out, setup.net, { config: setup.config, metrics, trainOptions }, point, setup.run.optimizer, setup.streams);
+  return (point, metrics) => writer.save(point, { config: setup.config, metrics, trainOptions });
 }
 
 /** The training loop, a checkpoint at every evaluation; stops early on Ctrl-C. */
 async function trainLoop(
   setup: TrainSetup, save: SaveCheckpoint, stop: StopRequest, evaluator: EvaluationWorker | undefined, onTrainingEnd: (point: ResumePoint) => void,
+  writing: () => boolean,
 ): Promise<Stepped> {
   const { net, run, data, rng, iterations, resume } = setup;
   const { evalSamples } = run.schedule;
@@ -151,7 +160,7 @@ async function trainLoop(
   });
   markPhase('setup');
   try {
-    return await runSteps(steps, stop, `--lr ${run.optimizer.lr}`);
+    return await runSteps(steps, stop, `--lr ${run.optimizer.lr}`, writing);
   } finally {
     progress.stop();
   }

@@ -4,12 +4,13 @@
 // A writer killed mid-write leaves its temporary file: removeStaleTemporaries clears those.
 
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeError } from '../errors.js';
 
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  const temporary = temporaryPath(path);
   try {
     const fd = openSync(temporary, 'wx');
     try {
@@ -24,6 +25,31 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     rmSync(temporary, { force: true });
     throw writeError(path, error);
   }
+}
+
+/**
+ * writeFileAtomic on libuv's threads: the calling thread only issues each step (open, write,
+ * fsync, close, rename) when its event loop turns. `bytes` must not change until it resolves.
+ */
+export async function writeFileAtomicAsync(path: string, bytes: Uint8Array): Promise<void> {
+  const temporary = temporaryPath(path);
+  try {
+    const file = await open(temporary, 'wx');
+    try {
+      await file.writeFile(bytes);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw writeError(path, error);
+  }
+}
+
+function temporaryPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
 }
 
 /** `.<name>.<pid>.<random>.tmp`, the temporary files of writeFileAtomic. */

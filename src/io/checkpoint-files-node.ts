@@ -8,10 +8,13 @@
 // Resuming takes whichever of the two state files is at the model's iteration.
 
 import { existsSync, renameSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InputError, writeError } from '../errors.js';
-import type { LoadedModel } from './model-file.js';
-import { readModelFile, readTrainingStateFile, trainingStatePath, writeModelFile, writeTrainingStateFile } from './model-files-node.js';
+import { writeFileAtomic, writeFileAtomicAsync } from './atomic-write-node.js';
+import { saveModel, type LoadedModel } from './model-file.js';
+import { readModelFile, readTrainingStateFile, trainingStatePath } from './model-files-node.js';
+import { encodeTrainingState } from './training-state.js';
 import type { SpecNet } from '../nets/spec.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Rng } from '../tensor/rng.js';
@@ -36,16 +39,37 @@ export function pendingStatePath(modelPath: string): string {
   return join(dirname(statePath), `.${basename(statePath)}.next`);
 }
 
+/** A checkpoint's two files as bytes, taken at one moment of the run. */
+export interface EncodedCheckpoint {
+  readonly model: Uint8Array;
+  readonly state: Uint8Array;
+}
+
+export function encodeCheckpoint(net: SpecNet, info: CheckpointInfo, point: ResumePoint, optimizer: Optimizer, rngs: RandomStreams): EncodedCheckpoint {
+  return { model: saveModel(net, { ...info, iteration: point.iteration }), state: encodeTrainingState(checkpointState(point, optimizer, rngs)) };
+}
+
 export function writeCheckpoint(dir: string, net: SpecNet, info: CheckpointInfo, point: ResumePoint, optimizer: Optimizer, rngs: RandomStreams): string {
+  const { model, state } = encodeCheckpoint(net, info, point, optimizer, rngs);
   const path = join(dir, MODEL_FILE);
-  const pending = pendingStatePath(path);
-  writeTrainingStateFile(pending, checkpointState(point, optimizer, rngs));
-  writeModelFile(path, net, { ...info, iteration: point.iteration });
+  writeFileAtomic(pendingStatePath(path), state);
+  writeFileAtomic(path, model);
   try {
-    renameSync(pending, trainingStatePath(path));
+    renameSync(pendingStatePath(path), trainingStatePath(path));
   } catch (error) {
     throw writeError(trainingStatePath(path), error);
   }
+  return path;
+}
+
+/** writeCheckpoint's three steps, in the same order, with the files written on libuv's threads. */
+export async function writeCheckpointAsync(dir: string, checkpoint: EncodedCheckpoint): Promise<string> {
+  const path = join(dir, MODEL_FILE);
+  await writeFileAtomicAsync(pendingStatePath(path), checkpoint.state);
+  await writeFileAtomicAsync(path, checkpoint.model);
+  await rename(pendingStatePath(path), trainingStatePath(path)).catch((error: unknown) => {
+    throw writeError(trainingStatePath(path), error);
+  });
   return path;
 }
 
