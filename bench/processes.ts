@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { mnistPackageFolder } from '../src/data/mnist-files.js';
 import { NUMPY_SCRIPT } from './spawn.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../cli/scratchnet.js', import.meta.url));
 /** GNU time: the peak RSS of a child (absent: no RSS column). */
 const GNU_TIME = '/usr/bin/time';
 

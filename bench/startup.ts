@@ -3,7 +3,7 @@
 // exit. Given several builds (--cli A --cli B), it alternates them run by run, so that a
 // busy machine slows them alike.
 //   node dist/bench/startup.js --runs 7 -- train --iters 10 --eval-every 0
-//   node dist/bench/startup.js --cli /tmp/old/dist/src/cli/main.js --cli dist/src/cli/main.js -- train
+//   node dist/bench/startup.js --cli /tmp/old/dist/cli/scratchnet.js --cli dist/cli/scratchnet.js -- train
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const DEFAULT_CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const DEFAULT_CLI = fileURLToPath(new URL('../cli/scratchnet.js', import.meta.url));
 
 function parseArgs(argv: string[]): { clis: string[]; runs: number; command: string[] } {
   const split = argv.indexOf('--');

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const server = spawn(process.execPath, [`${root}dist/src/cli/main.js`, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, [`${root}dist/cli/scratchnet.js`, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve) => {
   let out = '';
   server.stdout.on('data', (chunk) => {

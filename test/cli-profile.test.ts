@@ -30,7 +30,7 @@ describe('SCRATCHNET_PROFILE', () => {
     const parts = line.slice('profile (ms): '.length).split(' | ').map((part) => part.split(' ') as [string, string]);
     assert.deepEqual(
       parts.map(([name]) => name),
-      ['node', 'imports', 'options', 'backend', 'data', 'threads', 'setup', 'train', 'evaluate', 'checkpoint', 'charts', 'outputs', 'exit', 'total'],
+      ['node', 'imports', 'options', 'backend', 'data', 'threads', 'setup', 'train', 'evaluate', 'checkpoint', 'charts', 'outputs', 'writes', 'exit', 'total'],
     );
     const ms = parts.map(([, value]) => Number(value));
     assert.ok(ms.every((v) => Number.isInteger(v) && v >= 0), line);

@@ -60,7 +60,7 @@ describe('the npm package, installed into an empty project', { timeout: 600_000 
   it('ships what runs, the README, LICENSE and types, and no tests, sources or bench results', () => {
     const paths = files.map((f) => f.path);
     for (const needed of [
-      'package.json', 'README.md', 'LICENSE', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/node.js', 'dist/src/node.d.ts', 'dist/src/onnx.js', 'dist/src/cli/main.js',
+      'package.json', 'README.md', 'LICENSE', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/node.js', 'dist/src/node.d.ts', 'dist/src/onnx.js', 'dist/src/cli/main.js', 'dist/cli/scratchnet.js',
       'dist/web/index.html', 'dist/web/style.css', 'dist/web/main.js', 'dist/web/worker.js', 'dist/src/report/compiled-charts.json',
     ]) {
       assert.ok(paths.includes(needed), `the tarball lacks ${needed}`);
