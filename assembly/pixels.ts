@@ -5,8 +5,11 @@
 /** Where the touches of touchRows go: a global, so that the loads are never optimized away. */
 let touched: i32 = 0;
 
-/** Rows touched, then converted, at a time: their bytes stay in the core's own cache between. */
-const GROUP: i32 = 64;
+/**
+ * Rows touched, then converted, at a time: a minibatch of 100 at once (measured: 128 a
+ * little faster than 64), whose 100 KB of bytes stay in the core's own cache between.
+ */
+const GROUP: i32 = 128;
 
 /** dst[b, :] = src[rows[b], :] / 255 for b < count (rows of `width` bytes in, float32 out). */
 export function gatherPixelRows(src: usize, rows: usize, dst: usize, count: i32, width: i32): void {

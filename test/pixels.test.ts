@@ -31,10 +31,10 @@ describe('gatherPixelRows on every backend', () => {
 
   it('gives byte / 255 rounded to float32 for all 256 byte values, on rows of any width', () => {
     for (const backend of backends) {
-      // Every byte value somewhere across the rows; at least 150 rows (the wasm kernel
-      // touches and converts them in groups of 64).
+      // Every byte value somewhere across the rows; at least 300 rows (the wasm kernel
+      // touches and converts them in groups of 128).
       for (const width of [1, 5, 16, 17, 31, 256, 784]) {
-        const count = Math.max(Math.ceil(256 / width) + 3, 150);
+        const count = Math.max(Math.ceil(256 / width) + 3, 300);
         const src = bytesIn(backend, count * width);
         for (let i = 0; i < src.length; i++) src[i] = (i * 7) & 255;
         const rows = Int32Array.from({ length: count }, (_, b) => (b * 5) % count);
