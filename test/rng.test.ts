@@ -47,6 +47,22 @@ describe('Rng', () => {
     }
   });
 
+  it('fillInt gives what a loop of int(n) gives, and leaves the same state (after a longer fill too)', () => {
+    for (const [seed, length, n] of [[1, 100, 60000], [7, 3, 7], [3, 0, 5], [12345, 1001, 1]] as const) {
+      const loop = new Rng(seed);
+      const filled = new Rng(seed);
+      // The draws' buffer already longer than this fill: only `length` values are written.
+      filled.fillChoice(new Float64Array(2000), 0.5, 1, 0);
+      for (let i = 0; i < 2000; i++) loop.uniform();
+      const want = Int32Array.from({ length }, () => loop.int(n));
+      const got = new Int32Array(length).fill(-1);
+      filled.fillInt(got, n);
+      assert.deepEqual(got, want, `seed ${seed}`);
+      assert.deepEqual(filled.state(), loop.state(), `state after, seed ${seed}`);
+      assert.equal(filled.nextUint32(), loop.nextUint32());
+    }
+  });
+
   it('shuffle is a permutation', () => {
     const values = Int32Array.from({ length: 100 }, (_, i) => i);
     new Rng(1).shuffle(values);

@@ -1,12 +1,16 @@
 // Seeded pseudo-random numbers, so that `--seed N` reproduces a run bit for bit.
 // xoshiro128** (Blackman & Vigna) for 32-bit state, seeded through splitmix32.
 
+const TWO_POW_53 = 9007199254740992;
+
 export class Rng {
   private s0: number;
   private s1: number;
   private s2: number;
   private s3: number;
   private spareNormal: number | undefined;
+  /** draws53's buffer. */
+  private draws = new Float64Array(0);
 
   constructor(seed: number) {
     let x = seed >>> 0;
@@ -59,21 +63,39 @@ export class Rng {
   uniform(): number {
     const high = this.nextUint32() >>> 5; // 27 bits
     const low = this.nextUint32() >>> 6; // 26 bits
-    return (high * 67108864 + low) / 9007199254740992;
+    return (high * 67108864 + low) / TWO_POW_53;
   }
 
   /**
    * out[i] = uniform() > threshold ? above : below, for every i in turn: the numbers and the
-   * state afterwards are those of a loop of uniform() calls, with the state in locals (a
-   * dropout mask: ≈10× faster than the loop).
+   * state afterwards are those of a loop of uniform() calls (a dropout mask: ≈10× faster than
+   * that loop).
    */
   fillChoice(out: Float32Array | Float64Array, threshold: number, above: number, below: number): void {
-    let s0 = this.s0 | 0, s1 = this.s1 | 0, s2 = this.s2 | 0, s3 = this.s3 | 0;
+    const draws = this.draws53(out.length);
     // uniform() = n / 2⁵³ exactly (n < 2⁵³ an integer), so u > threshold ⟺ n > threshold · 2⁵³;
     // the choice by index, not a branch (a random branch mispredicts half the time).
-    const bound = threshold * 9007199254740992;
+    const bound = threshold * TWO_POW_53;
     const values = [below, above];
-    for (let i = 0; i < out.length; i++) {
+    for (let i = 0; i < out.length; i++) out[i] = values[+(draws[i]! > bound)]!;
+  }
+
+  /** out[i] = int(n) for every i in turn: the numbers and the state afterwards are those of that loop (a minibatch's rows). */
+  fillInt(out: Int32Array, n: number): void {
+    const draws = this.draws53(out.length);
+    for (let i = 0; i < out.length; i++) out[i] = Math.floor((draws[i]! / TWO_POW_53) * n);
+  }
+
+  /**
+   * The integers n behind the next `count` uniform() calls (uniform() = n / 2⁵³), into a
+   * buffer reused by the next call: xoshiro's steps with the state in locals, two per draw as
+   * in uniform() (V8 keeps the object's fields in memory, a loop of uniform() calls ≈5× slower).
+   */
+  private draws53(count: number): Float64Array {
+    if (this.draws.length < count) this.draws = new Float64Array(count);
+    const draws = this.draws;
+    let s0 = this.s0 | 0, s1 = this.s1 | 0, s2 = this.s2 | 0, s3 = this.s3 | 0;
+    for (let i = 0; i < count; i++) {
       // Two steps of nextUint32, as in uniform().
       let r = Math.imul(s1, 5);
       const high = Math.imul((r << 7) | (r >>> 25), 9) >>> 5;
@@ -93,12 +115,13 @@ export class Rng {
       s0 ^= s3;
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
-      out[i] = values[+(high * 67108864 + low > bound)]!;
+      draws[i] = high * 67108864 + low;
     }
     this.s0 = s0;
     this.s1 = s1;
     this.s2 = s2;
     this.s3 = s3 >>> 0;
+    return draws;
   }
 
   /** Uniform integer in [0, n). */
