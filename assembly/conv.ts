@@ -11,7 +11,9 @@
 //
 // The descriptor (int32 at `desc`) gives pointers and geometry, see the D_ constants.
 
+import { convPoolOneChannel, convPoolOneChannelFloats, convPoolOneChannelGrad, convPoolOneChannelImages, convPoolOneChannelPair } from './conv-pool';
 import { gemm } from './gemm';
+import { maxPoolBackward } from './pool';
 import { col2imImage, im2colImage, zeroFloats } from './im2col';
 import { winogradApplies, winogradFloats, winogradImages } from './winograd';
 import { winogradGradFloats, winogradWeightGrad } from './winograd-grad';
@@ -36,6 +38,17 @@ const D_P: i32 = 16;
 const D_OH: i32 = 17;
 const D_OW: i32 = 18;
 const D_BLOCKS: i32 = 19;
+// A max pooling after the convolution, fused: D_ARGMAX ≠ 0. Forward: out is the 2×2 pooling
+// of the convolution (conv-pool.ts), D_RELU = 1 for a Relu after it. Backward: D_OUT is ∂L/∂
+// of the pooling's output; each image's ∂L/∂out is made from it into D_DCONV (per block: FN·OH·OW
+// floats), as maxPoolBackward makes it (windows D_POOL_K, stride, pad; the Relu's output D_Y or 0).
+const D_ARGMAX: i32 = 20;
+const D_RELU: i32 = 21;
+const D_Y: i32 = 22;
+const D_POOL_K: i32 = 23;
+const D_POOL_S: i32 = 24;
+const D_POOL_P: i32 = 25;
+const D_DCONV: i32 = 26;
 
 // @ts-ignore: decorator
 @inline
@@ -59,7 +72,19 @@ export function convBlockFloats(C: i32, H: i32, W: i32, FN: i32, FH: i32, FW: i3
   let floats = (C * FH * FW + 1) * (OH * OW + FN);
   if (winogradApplies(C, FN, FH, FW, S, P)) floats = max(floats, max(winogradFloats(C, FN, H, W), winogradGradFloats(C, FN, H, W)));
   if (winogradApplies(FN, C, FH, FW, S, P)) floats = max(floats, winogradFloats(FN, C, H, W));
+  if (convPoolOneChannel(C, FN, FH, FW, S, P)) floats = max(floats, convPoolOneChannelFloats(FN, H, W));
   return floats;
+}
+
+/** Whether convBackwardBlock can take the pooling's gradient (D_ARGMAX): the im2col path, not Winograd's. */
+export function convPoolBackwardApplies(C: i32, FN: i32, FH: i32, FW: i32, S: i32, P: i32, wantDx: bool): bool {
+  return !winogradApplies(C, FN, FH, FW, S, P) && !(wantDx && winogradApplies(FN, C, FH, FW, S, P));
+}
+
+/** Whether convForwardBlock can pool as it goes (D_ARGMAX): 2×2 stride-2 windows, on these shapes. */
+export function convPoolApplies(C: i32, H: i32, W: i32, FN: i32, FH: i32, FW: i32, S: i32, P: i32): bool {
+  const even = (H & 1) == 0 && (W & 1) == 0;
+  return even && (convPoolOneChannel(C, FN, FH, FW, S, P) || winogradApplies(C, FN, FH, FW, S, P));
 }
 
 // @ts-ignore: decorator
@@ -85,9 +110,18 @@ export function convForwardBlock(desc: usize, block: i32, scratch: usize): void 
   const K = C * FH * FW;
   const positions = OH * OW;
   const col = blockScratch(desc, block);
+  const start = blockStart(block, blocks, images);
   const end = blockStart(block + 1, blocks, images);
+  const argmax = <usize>field(desc, D_ARGMAX);
+  const relu = field(desc, D_RELU) == 1;
+  // NOTE: out holds only the pooled values then: the paths below that do not pool would overrun it.
+  if (argmax != 0 && !convPoolApplies(C, H, W, FN, FH, FW, S, P)) unreachable();
+  if (argmax != 0 && convPoolOneChannel(C, FN, FH, FW, S, P)) {
+    convPoolOneChannelImages(x, w, bias, out, argmax, start, end, FN, H, W, relu, col);
+    return;
+  }
   if (winogradApplies(C, FN, FH, FW, S, P)) {
-    winogradImages(x, w, bias, out, blockStart(block, blocks, images), end, C, FN, H, W, false, col, scratch);
+    winogradImages(x, w, bias, out, start, end, C, FN, H, W, false, col, scratch, argmax, relu);
     return;
   }
   // out_n = [W | b] · [col; 1]: the bias as one more term of the product, not a pass over out.
@@ -99,7 +133,7 @@ export function convForwardBlock(desc: usize, block: i32, scratch: usize): void 
     for (let i = 0; i < K; i++) store<f32>(row + <usize>(i * 4), load<f32>(w + <usize>((f * K + i) * 4)));
     store<f32>(row + <usize>(K * 4), load<f32>(bias + <usize>(f * 4)));
   }
-  for (let n = blockStart(block, blocks, images); n < end; n++) {
+  for (let n = start; n < end; n++) {
     im2colImage(x + <usize>n * <usize>(C * H * W * 4), col, C, H, W, FH, FW, S, P, OH, OW);
     gemm(wb, col, out + <usize>n * <usize>(FN * positions * 4), FN, positions, K + 1, 0, 0, 1, 0, 0, FN, 0, positions, scratch, 0);
   }
@@ -119,17 +153,34 @@ export function convBackwardBlock(desc: usize, block: i32, scratch: usize): void
   const K = C * FH * FW;
   const positions = OH * OW;
   const col = blockScratch(desc, block);
+  const argmax = <usize>field(desc, D_ARGMAX);
+  // NOTE: dout is then the pooling's gradient, which the Winograd paths below cannot read.
+  if (argmax != 0 && !convPoolBackwardApplies(C, FN, FH, FW, S, P, dx != 0)) unreachable();
+  const PK = field(desc, D_POOL_K), PS = field(desc, D_POOL_S), PP = field(desc, D_POOL_P);
+  const pooled = argmax != 0 ? FN * ((OH + 2 * PP - PK) / PS + 1) * ((OW + 2 * PP - PK) / PS + 1) : 0;
+  const y = <usize>field(desc, D_Y);
   const dw = <usize>field(desc, D_PARTIALS) + <usize>block * <usize>((FN * K + FN) * 4);
   const db = dw + <usize>(FN * K * 4);
   zeroFloats(dw, FN * K + FN);
   const start = blockStart(block, blocks, images);
   const end = blockStart(block + 1, blocks, images);
+  if (argmax != 0 && dx == 0 && convPoolOneChannelPair(C, FN, FH, FW, S, P, H, W, PK, PS, PP)) {
+    convPoolOneChannelGrad(x, dout, argmax, y, dw, db, start, end, FN, H, W, col);
+    return;
+  }
   // ∂L/∂W, then ∂L/∂x, by Winograd, each over all the block's images (they share the scratch).
   const winogradDw = winogradApplies(C, FN, FH, FW, S, P);
   const winograd = dx != 0 && winogradApplies(FN, C, FH, FW, S, P);
   for (let n = start; n < end; n++) {
     const xn = x + <usize>n * <usize>(C * H * W * 4);
-    const dn = dout + <usize>n * <usize>(FN * positions * 4);
+    let dn = dout + <usize>n * <usize>(FN * positions * 4);
+    if (argmax != 0) {
+      // ∂L/∂out of image n, from the pooling's gradient, into the block's own scratch (not memory).
+      dn = <usize>field(desc, D_DCONV) + <usize>block * <usize>(FN * positions * 4);
+      const at = <usize>n * <usize>pooled;
+      const POH = (OH + 2 * PP - PK) / PS + 1, POW = (OW + 2 * PP - PK) / PS + 1;
+      maxPoolBackward(argmax + at, dout + at * 4, dn, 0, FN, OH, OW, PK, PS, PP, POH, POW, y != 0 ? y + at * 4 : 0);
+    }
     for (let f = 0; f < FN; f++) {
       const row = dn + <usize>(f * positions * 4);
       let sum = f32x4.splat(0);

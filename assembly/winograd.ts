@@ -13,6 +13,7 @@
 //   Aᵀ = [1 1 1 0; 0 1 −1 −1]
 
 import { gemm } from './gemm';
+import { transformOutputPooled } from './winograd-pool';
 
 /** Images whose tiles share one set of products. */
 export const WINOGRAD_GROUP: i32 = 2;
@@ -213,14 +214,14 @@ function transformOutput(m: usize, out: usize, bias: usize, t0: i32, tiles: i32,
 /** (Aᵀ M)[0][ν] = M[0ν] + M[1ν] + M[2ν], at s = M[0ν] (rows ξ four planes apart). */
 // @ts-ignore: decorator
 @inline
-function outputP(s: usize, plane: usize): v128 {
+export function outputP(s: usize, plane: usize): v128 {
   return f32x4.add(f32x4.add(v128.load(s), v128.load(s + 4 * plane)), v128.load(s + 8 * plane));
 }
 
 /** (Aᵀ M)[1][ν] = M[1ν] − M[2ν] − M[3ν]. */
 // @ts-ignore: decorator
 @inline
-function outputQ(s: usize, plane: usize): v128 {
+export function outputQ(s: usize, plane: usize): v128 {
   return f32x4.sub(f32x4.sub(v128.load(s + 4 * plane), v128.load(s + 8 * plane)), v128.load(s + 12 * plane));
 }
 
@@ -234,9 +235,12 @@ function laneOf(v: v128, lane: i32): f32 {
  * Images [n0, n1) of x (each Cin×H×W) convolved into out (each Cout×H×W, overwritten), plus
  * bias (0: none), filters w as the forward pass holds them (FN×C×3×3; `turned` for ∂L/∂x).
  * `block` is this block's scratch (winogradFloats), `scratch` the thread's gemm scratch.
+ * With argmax ≠ 0 (H, W even), out gets the 2×2 max pooling of the convolution instead
+ * (each Cout×H/2×W/2, and [relu]; see conv-pool.ts): a tile is the pooling window.
  */
 export function winogradImages(
   x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i32, Cin: i32, Cout: i32, H: i32, W: i32, turned: bool, block: usize, scratch: usize,
+  argmax: usize = 0, relu: bool = false,
 ): void {
   const perImage = ((H + 1) >> 1) * ((W + 1) >> 1);
   const tiles = WINOGRAD_GROUP * perImage;
@@ -260,7 +264,10 @@ export function winogradImages(
       gemm(a, b, c, rows, Cout, Cin, 0, 0, 1, 0, 0, rows, 0, Cout, scratch, 0);
     }
     for (let k = 0; k < count; k++) {
-      transformOutput(m, out + <usize>(n + k) * <usize>(Cout * H * W * 4), bias, k * perImage, tiles, Cout, H, W);
+      if (argmax != 0) {
+        const pooled = <usize>(n + k) * <usize>(Cout * perImage);
+        transformOutputPooled(m, out + pooled * 4, argmax + pooled, bias, k * perImage, tiles, Cout, H, W, relu);
+      } else transformOutput(m, out + <usize>(n + k) * <usize>(Cout * H * W * 4), bias, k * perImage, tiles, Cout, H, W);
     }
   }
 }

@@ -5,11 +5,14 @@
 //   out_n = W · col(x_n) + b     ∂L/∂W = Σ_n dout_n · col(x_n)ᵀ     ∂L/∂b = Σ dout
 //   ∂L/∂x_n = col2im(Wᵀ · dout_n)
 // The kernels (convForward, convBackward) do the work; see src/tensor/kernels/im2col.ts.
+// A net runs a convolution and the max pooling after it as one step (forwardPooled, see
+// src/nets/fused-steps.ts): the pooling's kernel reads the convolution's output as it is made.
 
 import { convGeometry, type ConvGeometry } from '../tensor/kernels/im2col.js';
 import { kernels, type ConvShape } from '../tensor/kernels/kernels.js';
 import { reuse, type Tensor } from '../tensor/tensor.js';
 import { param, type Layer, type Param } from './layer.js';
+import type { Pooling } from './pooling.js';
 
 export interface ConvolutionOptions {
   stride?: number;
@@ -53,13 +56,21 @@ export class Convolution implements Layer {
   }
 
   forward(x: Tensor, _training = false): Tensor {
-    if (x.shape.length !== 4) throw new Error(`${this.name}: expected N×C×H×W input, got [${x.shape.join(', ')}]`);
-    const g = this.geometryFor(x.shape.slice(1));
-    const N = x.shape[0]!;
-    const shape = (this.shape = { ...g, images: N, filters: this.filters });
-    this.x = x;
-    const out = (this.out = reuse(this.out, [N, this.filters, g.outHeight, g.outWidth], x.dtype));
+    const shape = this.prepare(x);
+    const out = (this.out = reuse(this.out, [shape.images, shape.filters, shape.outHeight, shape.outWidth], x.dtype));
     kernels().convForward(x.data, this.W.value.data, this.b.value.data, out.data, shape);
+    return out;
+  }
+
+  /**
+   * pool.forward(this.forward(x)), or pool.forwardRelu(…) with `relu`, in one kernel call
+   * whose convolution output need not be stored. Backward is then backwardPooled (or
+   * pool.backward, then this layer's backward, as after the two calls).
+   */
+  forwardPooled(x: Tensor, pool: Pooling, relu: boolean): Tensor {
+    const shape = this.prepare(x);
+    const { out, argmax, geometry } = pool.outputFor([shape.images, shape.filters, shape.outHeight, shape.outWidth], x.dtype, relu);
+    kernels().convPoolForward(x.data, this.W.value.data, this.b.value.data, out.data, argmax, shape, geometry, relu);
     return out;
   }
 
@@ -72,8 +83,27 @@ export class Convolution implements Layer {
     return dx;
   }
 
+  /** this.backward(pool.backward(dpool)) in one kernel call, whose ∂L/∂out need not be stored. */
+  backwardPooled(dpool: Tensor, pool: Pooling, needInputGradient = true): Tensor | undefined {
+    const x = this.x;
+    const shape = this.shape;
+    if (!x || !shape) throw new Error(`${this.name}: backward before forward`);
+    const { argmax, geometry, y } = pool.saved();
+    const dx = needInputGradient ? (this.dx = reuse(this.dx, x.shape, x.dtype)) : undefined;
+    kernels().convPoolBackward(x.data, this.W.value.data, dpool.data, argmax, y, this.W.grad.data, this.b.grad.data, dx?.data, shape, geometry);
+    return dx;
+  }
+
   params(): Param[] {
     return [this.W, this.b];
+  }
+
+  /** Checks x (N×C×H×W) and keeps it, and its shape, for backward. */
+  private prepare(x: Tensor): ConvShape {
+    if (x.shape.length !== 4) throw new Error(`${this.name}: expected N×C×H×W input, got [${x.shape.join(', ')}]`);
+    const g = this.geometryFor(x.shape.slice(1));
+    this.x = x;
+    return (this.shape = { ...g, images: x.shape[0]!, filters: this.filters });
   }
 
   private geometryFor(inputShape: readonly number[]): ConvGeometry {

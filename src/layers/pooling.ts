@@ -6,6 +6,9 @@
 // Forward keeps, as the book's arg_max, where each maximum sat (a byte per output: its cell
 // in the window), and backward reads that instead of x. Padding cells are skipped (never the
 // maximum), as ONNX MaxPool defines them.
+// A net runs a Pooling and the Relu right after it as one pass, forwardRelu (see
+// src/nets/fused-steps.ts): relu(max) = max(0, max), and backward then passes dout only
+// where that output is > 0, as the Relu's backward would.
 
 import { convGeometry, type ConvGeometry } from '../tensor/kernels/im2col.js';
 import { kernels } from '../tensor/kernels/kernels.js';
@@ -31,6 +34,8 @@ export class Pooling implements Layer {
   private inputShape: readonly number[] | undefined;
   private argmax: Uint8Array = new Uint8Array(0);
   private out: Tensor | undefined;
+  /** Whether the last forward had the Relu fused. */
+  private relu = false;
   private dx: Tensor | undefined;
 
   constructor(options: PoolingOptions, name = 'Pooling') {
@@ -52,26 +57,55 @@ export class Pooling implements Layer {
   }
 
   forward(x: Tensor): Tensor {
-    if (x.shape.length !== 4) throw new Error(`${this.name}: expected N×C×H×W input, got [${x.shape.join(', ')}]`);
-    const g = this.geometryFor(x.shape.slice(1));
-    const out = (this.out = reuse(this.out, [x.shape[0]!, g.channels, g.outHeight, g.outWidth], x.dtype));
-    if (this.argmax.length !== out.size) this.argmax = allocateBytes(out.size);
-    kernels().maxPoolForward(x.data, out.data, this.argmax, x.shape[0]! * g.channels, g);
-    this.inputShape = x.shape;
-    return out;
+    return this.pool(x, false);
+  }
+
+  /** relu(maxpool(x)) in one pass: this layer and a Relu right after it (backward then does both). */
+  forwardRelu(x: Tensor): Tensor {
+    return this.pool(x, true);
   }
 
   backward(dout: Tensor): Tensor {
-    const shape = this.inputShape;
-    if (!shape) throw new Error(`${this.name}: backward before forward`);
-    const g = this.geometryFor(shape.slice(1));
-    const dx = (this.dx = reuse(this.dx, shape, dout.dtype));
-    kernels().maxPoolBackward(this.argmax, dout.data, dx.data, shape[0]! * g.channels, g);
+    const { argmax, geometry: g, y, inputShape } = this.saved();
+    const dx = (this.dx = reuse(this.dx, inputShape, dout.dtype));
+    kernels().maxPoolBackward(argmax, dout.data, dx.data, inputShape[0]! * g.channels, g, y);
     return dx;
+  }
+
+  /**
+   * What backward reads, for a kernel that does backward's work in its place (a convolution's
+   * backward fused with it): argmax, the geometry, the input's shape, and y, the fused Relu's
+   * output (dout passes where y > 0), when forward had the Relu.
+   */
+  saved(): { argmax: Uint8Array; geometry: ConvGeometry; inputShape: readonly number[]; y: Tensor['data'] | undefined } {
+    const inputShape = this.inputShape;
+    if (!inputShape) throw new Error(`${this.name}: backward before forward`);
+    return { argmax: this.argmax, geometry: this.geometryFor(inputShape.slice(1)), inputShape, y: this.relu ? this.out?.data : undefined };
   }
 
   params(): Param[] {
     return [];
+  }
+
+  /**
+   * Where a forward of an input of `inputShape` (N×C×H×W) puts its output and argmax, for a
+   * kernel that fills them in place of this layer's (a convolution that pools as it goes);
+   * backward then works as after forward (relu: forwardRelu).
+   */
+  outputFor(inputShape: readonly number[], dtype: Tensor['dtype'], relu: boolean): { out: Tensor; argmax: Uint8Array; geometry: ConvGeometry } {
+    if (inputShape.length !== 4) throw new Error(`${this.name}: expected N×C×H×W input, got [${inputShape.join(', ')}]`);
+    const g = this.geometryFor(inputShape.slice(1));
+    const out = (this.out = reuse(this.out, [inputShape[0]!, g.channels, g.outHeight, g.outWidth], dtype));
+    if (this.argmax.length !== out.size) this.argmax = allocateBytes(out.size);
+    this.inputShape = inputShape;
+    this.relu = relu;
+    return { out, argmax: this.argmax, geometry: g };
+  }
+
+  private pool(x: Tensor, relu: boolean): Tensor {
+    const { out, argmax, geometry: g } = this.outputFor(x.shape, x.dtype, relu);
+    kernels().maxPoolForward(x.data, out.data, argmax, x.shape[0]! * g.channels, g, relu);
+    return out;
   }
 
   private geometryFor(inputShape: readonly number[]): ConvGeometry {

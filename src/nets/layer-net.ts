@@ -1,17 +1,20 @@
 // A network as the book builds it: a list of layers, then SoftmaxWithLoss.
 //   predict: x → layers → scores      loss: softmax cross-entropy of the scores
 //   gradient: one forward pass, then backward through the layers in reverse
+// Both passes run the layers as steps: a Pooling → Relu pair as one (fused-steps.ts).
 
 import type { Layer, NamedTensor, Param } from '../layers/layer.js';
 import { SoftmaxWithLoss, type Labels } from '../layers/softmax-with-loss.js';
 import { kernels, type LabelIndices } from '../tensor/kernels/kernels.js';
 import { argmaxRow } from '../tensor/rows.js';
 import { Tensor } from '../tensor/tensor.js';
+import { StepCache } from './fused-steps.js';
 
 export class LayerNet {
   readonly layers: Layer[];
   readonly lastLayer = new SoftmaxWithLoss();
   private named: Param[] | undefined;
+  private readonly steps = new StepCache();
 
   constructor(layers: Layer[]) {
     this.layers = layers;
@@ -49,7 +52,7 @@ export class LayerNet {
   /** Scores (logits) for a batch; `training` switches Dropout/BatchNorm to training mode. */
   predict(x: Tensor, training = false): Tensor {
     let out = x;
-    for (const layer of this.layers) out = layer.forward(out, training);
+    for (const step of this.steps.for(this.layers)) out = step.forward(out, training);
     return out;
   }
 
@@ -73,8 +76,9 @@ export class LayerNet {
   backprop(x: Tensor, t: Labels): number {
     const loss = this.loss(x, t, true);
     let dout: Tensor | undefined = this.lastLayer.backward(1);
-    for (let i = this.layers.length - 1; i >= 0 && dout; i--) {
-      dout = this.layers[i]!.backward(dout, i > 0);
+    const steps = this.steps.for(this.layers);
+    for (let i = steps.length - 1; i >= 0 && dout; i--) {
+      dout = steps[i]!.backward(dout, i > 0);
     }
     this.addRegularizationGradient();
     return loss;

@@ -4,7 +4,7 @@
 import { argmaxRow, softmaxRow } from '../rows.js';
 import type { Data } from '../tensor.js';
 import { convBackwardJs, convForwardJs } from './js-conv.js';
-import { maxPoolBackwardJs, maxPoolForwardJs } from './js-pool.js';
+import { convPoolBackwardJs, convPoolForwardJs, maxPoolBackwardJs, maxPoolForwardJs } from './js-pool.js';
 import { gemmJs } from './js-gemm.js';
 import type { Kernels, LabelIndices } from './kernel-interface.js';
 import { bytesToUnit } from './pixels.js';
@@ -85,6 +85,8 @@ export function createJsKernels(): Kernels {
 
     convForward: convForwardJs,
     convBackward: convBackwardJs,
+    convPoolForward: convPoolForwardJs,
+    convPoolBackward: convPoolBackwardJs,
     maxPoolForward: maxPoolForwardJs,
     maxPoolBackward: maxPoolBackwardJs,
 

@@ -91,14 +91,36 @@ export interface Kernels {
   convBackward(x: Data, w: Data, dout: Data, dw: Data, db: Data, dx: Data | undefined, shape: ConvShape): void;
 
   /**
+   * A convolution (as convForward, shape) and the max pooling of its output (pool: the
+   * pooling's geometry over FN×OH×OW planes), with `relu` a Relu after that, in one call:
+   * out and argmax as maxPoolForward fills them from convForward's output, which need not
+   * be stored (backends fuse what they can; results within float32 rounding of the two calls).
+   */
+  convPoolForward(x: Data, w: Data, bias: Data, out: Data, argmax: Uint8Array, shape: ConvShape, pool: ConvGeometry, relu: boolean): void;
+
+  /**
+   * convBackward given ∂L/∂ of the pooling after the convolution (dpool, with convPoolForward's
+   * argmax, and y its output when it had the Relu): dout = maxPoolBackward(argmax, dpool, y),
+   * which need not be stored; dw, db and dx as convBackward makes them from that dout.
+   */
+  convPoolBackward(
+    x: Data, w: Data, dpool: Data, argmax: Uint8Array, y: Data | undefined, dw: Data, db: Data, dx: Data | undefined, shape: ConvShape, pool: ConvGeometry,
+  ): void;
+
+  /**
    * out[plane, oy, ox] = max over the window (filterHeight × filterWidth at oy·S − P, ox·S − P)
    * of x[plane], padding cells skipped; planes = N·C. argmax[o] = fy·filterWidth + fx, the
    * cell of the window's first maximum (row-major), one byte per output: at most 256 cells.
+   * With `relu` (a Relu right after the pooling, fused): out[o] = max(0, the window's max),
+   * as Relu computes it (a NaN gives 0).
    */
-  maxPoolForward(x: Data, out: Data, argmax: Uint8Array, planes: number, g: ConvGeometry): void;
+  maxPoolForward(x: Data, out: Data, argmax: Uint8Array, planes: number, g: ConvGeometry, relu?: boolean): void;
 
-  /** dx = 0, then dx[the cell argmax[o] of window o] += dout[o] (argmax from maxPoolForward). */
-  maxPoolBackward(argmax: Uint8Array, dout: Data, dx: Data, planes: number, g: ConvGeometry): void;
+  /**
+   * dx = 0, then dx[the cell argmax[o] of window o] += dout[o] (argmax from maxPoolForward);
+   * given y, the fused Relu's output (maxPoolForward's out with `relu`), += dout[o]·[y[o] > 0].
+   */
+  maxPoolBackward(argmax: Uint8Array, dout: Data, dx: Data, planes: number, g: ConvGeometry, y?: Data): void;
 
   /**
    * Adam's step on one parameter (lrT = lr·√(1 − β2^t) / (1 − β1^t)):

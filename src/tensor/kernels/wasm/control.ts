@@ -15,7 +15,7 @@ export const OP = 1;
  * gemm: a, b, c, m, n, k, transA, transB, alpha (f32 bits), beta (f32 bits), sparse;
  * gather: src, rows, dst, count, rowBytes;
  * conv forward/backward: the descriptor's offset (assembly/conv.ts);
- * max pool: x, out, argmax (forward) or argmax, dout, dx (backward), then planes, H, W, K, S, P, OH, OW;
+ * max pool: x, out, argmax, relu (forward) or argmax, dout, dx, y (backward; 0: no relu), then planes, H, W, K, S, P;
  * relu: x, out, length; relu backward: dout, y, dx, length;
  * Adam: w, g, m, v, length, then beta1, beta2, lrT, epsilon (f32 bits).
  */

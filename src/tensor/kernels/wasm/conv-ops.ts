@@ -1,5 +1,6 @@
 // The wasm backend's convolution and max-pooling kernels: the glue between the kernel
-// interface and assembly/conv.ts, assembly/pool.ts. A convolution runs in blocks of
+// interface and assembly/conv.ts, assembly/pool.ts (and conv-pool.ts, a convolution that
+// pools as it goes, where its shapes allow; else the two kernels). A convolution runs in blocks of
 // images, a pooling in blocks of planes, shared with the worker threads when the split
 // policy finds that it pays. Backward's ∂L/∂W and ∂L/∂b are summed per block and the
 // blocks' sums added in block order: the block count depends on the batch only, so the
@@ -14,6 +15,7 @@ import { CONV_DESC, type KernelExports } from './exports.js';
 import type { WasmHeap } from './heap.js';
 import type { GemmPool } from './pool.js';
 import { runBlocksSplit, SplitPolicy } from './split-policy.js';
+import { Placement } from './placement.js';
 import { need, Staging } from './staging.js';
 
 /** Image blocks of a convolution (fixed, not per thread: see above). */
@@ -35,7 +37,7 @@ export interface ConvContext {
   settings: { minParallelFlops: number; adaptiveSplit: boolean; shareThreads: boolean };
 }
 
-export type ConvKernels = Pick<Kernels, 'convForward' | 'convBackward' | 'maxPoolForward' | 'maxPoolBackward'>;
+export type ConvKernels = Pick<Kernels, 'convForward' | 'convBackward' | 'convPoolForward' | 'convPoolBackward' | 'maxPoolForward' | 'maxPoolBackward'>;
 
 export function createConvKernels(context: ConvContext): ConvKernels {
   const { wasm, heap, pool, scratch, js, settings } = context;
@@ -45,16 +47,33 @@ export function createConvKernels(context: ConvContext): ConvKernels {
   const place = new Placement(heap);
   const convPolicy = new SplitPolicy();
   const poolPolicy = new SplitPolicy();
+  /** The convolution's output (or its gradient) when pooling and convolution are two calls (shapes the fused paths do not take). */
+  let convOut: Float32Array = new Float32Array(0);
+  const convOutput = (length: number): Float32Array => {
+    if (convOut.length < length) convOut = heap.shared ? heap.float32Array(length) : new Float32Array(length);
+    return convOut;
+  };
+  /** Per block: one image's ∂L/∂out, made from the pooling's gradient (convPoolBackward). */
+  const dconv = new Staging(heap);
 
   const run = (policy: SplitPolicy, work: number, minWork: number, op: number, args: readonly number[], blocks: number, one: (block: number) => void): void =>
     runBlocksSplit(pool, settings, policy, { work, minWork, op, args, blocks }, one);
 
   /** Writes the descriptor; returns the block count. */
-  const describe = (shape: ConvShape, pointers: { x: number; w: number; bias: number; out: number; dx: number; dw: number }, backward: boolean): number => {
+  const describe = (
+    shape: ConvShape, pointers: ConvPointers, backward: boolean,
+  ): number => {
     const K = shape.channels * shape.filterHeight * shape.filterWidth;
     const blocks = Math.max(1, Math.min(shape.images, CONV_BLOCKS));
     const values: Record<(typeof CONV_DESC)[number], number> = {
       ...pointers,
+      argmax: pointers.argmax ?? 0,
+      relu: pointers.relu ? 1 : 0,
+      y: pointers.y ?? 0,
+      poolSize: pointers.pool?.filterHeight ?? 0,
+      poolStride: pointers.pool?.stride ?? 0,
+      poolPad: pointers.pool?.pad ?? 0,
+      dconv: pointers.pool ? dconv.reserve(Math.max(1, Math.min(shape.images, CONV_BLOCKS)) * shape.filters * shape.outHeight * shape.outWidth * 4) : 0,
       partials: backward ? partials.reserve(blocks * (shape.filters * K + shape.filters) * 4) : 0,
       cols: cols.reserve(blocks * blockFloats(shape) * 4),
       images: shape.images, channels: shape.channels, height: shape.height, width: shape.width, filters: shape.filters,
@@ -66,14 +85,14 @@ export function createConvKernels(context: ConvContext): ConvKernels {
     return blocks;
   };
 
-  /** A pooling's plane blocks (on the threads when that pays), its three arrays at `pointers`. */
-  const poolBlocks = (op: number, pointers: readonly number[], planes: number, g: ConvGeometry, kernel: KernelExports['maxPoolForward']): void => {
-    const sizes = [g.height, g.width, g.filterHeight, g.stride, g.pad, g.outHeight, g.outWidth] as const;
+  /** A pooling's plane blocks (on the threads when that pays), its arrays and relu flag (or y) at `pointers`. */
+  const poolBlocks = (op: number, pointers: readonly [number, number, number, number], planes: number, g: ConvGeometry): void => {
+    const sizes = [g.height, g.width, g.filterHeight, g.stride, g.pad] as const;
     const blocks = Math.max(1, Math.min(planes, POOL_BLOCKS));
-    const [p0, p1, p2] = pointers as [number, number, number];
+    const kernel = op === OP_POOL_FORWARD ? wasm.maxPoolForward : wasm.maxPoolBackward;
     run(poolPolicy, planes * g.height * g.width * 4, MIN_PARALLEL_POOL_BYTES, op, [...pointers, planes, ...sizes], blocks, (block) => {
       const [start, end] = blockRange(block, blocks, planes, 1);
-      kernel(p0, p1, p2, start, end, ...sizes);
+      kernel(pointers[0], pointers[1], pointers[2], start, end, ...sizes, g.outHeight, g.outWidth, pointers[3]);
     });
   };
 
@@ -83,7 +102,7 @@ export function createConvKernels(context: ConvContext): ConvKernels {
   const convFlops = (shape: ConvShape): number =>
     2 * shape.images * shape.filters * shape.channels * shape.filterHeight * shape.filterWidth * shape.outHeight * shape.outWidth;
 
-  return {
+  const ops: ConvKernels = {
     convForward(x, w, bias, out, shape) {
       if (!allFloat32(x, w, bias, out)) return js.convForward(x, w, bias, out, shape);
       checkConv(shape, x, w, out);
@@ -92,6 +111,57 @@ export function createConvKernels(context: ConvContext): ConvKernels {
       const po = place.output(out, outLength(shape));
       const blocks = describe(shape, { x: px, w: pw, bias: pb, out: po, dx: 0, dw: 0 }, false);
       run(convPolicy, convFlops(shape), settings.minParallelFlops, OP_CONV_FORWARD, [desc], blocks, (block) => wasm.convForwardBlock(desc, block, scratch));
+      place.finish();
+    },
+
+    convPoolForward(x, w, bias, out, argmax, shape, g, relu) {
+      const pair = g.filterHeight === 2 && g.filterWidth === 2 && g.stride === 2 && g.pad === 0;
+      const fused = pair && allFloat32(x, w, bias, out) && g.channels === shape.filters && g.height === shape.outHeight && g.width === shape.outWidth &&
+        wasm.convPoolApplies(shape.channels, shape.height, shape.width, shape.filters, shape.filterHeight, shape.filterWidth, shape.stride, shape.pad) === 1;
+      if (!fused) {
+        if (!allFloat32(x, w, bias, out)) return js.convPoolForward(x, w, bias, out, argmax, shape, g, relu);
+        const conv = convOutput(outLength(shape));
+        ops.convForward(x, w, bias, conv, shape);
+        ops.maxPoolForward(conv, out, argmax, shape.images * shape.filters, g, relu);
+        return;
+      }
+      const pooled = shape.images * shape.filters * g.outHeight * g.outWidth;
+      checkConv(shape, x, w, out, pooled);
+      need('convPoolForward: bias', bias, shape.filters);
+      need('convPoolForward: argmax', argmax, pooled);
+      const px = place.input(x, xLength(shape)), pw = place.input(w, wLength(shape)), pb = place.input(bias, shape.filters);
+      const po = place.output(out, pooled), pa = place.outputBytes(argmax, pooled);
+      const blocks = describe(shape, { x: px, w: pw, bias: pb, out: po, dx: 0, dw: 0, argmax: pa, relu }, false);
+      run(convPolicy, convFlops(shape), settings.minParallelFlops, OP_CONV_FORWARD, [desc], blocks, (block) => wasm.convForwardBlock(desc, block, scratch));
+      place.finish();
+    },
+
+    convPoolBackward(x, w, dpool, argmax, y, dw, db, dx, shape, g) {
+      const fused = g.filterHeight === g.filterWidth && allFloat32(x, w, dpool, dw, db) && (!y || allFloat32(y)) && (!dx || allFloat32(dx)) &&
+        g.channels === shape.filters && g.height === shape.outHeight && g.width === shape.outWidth &&
+        wasm.convPoolBackwardApplies(shape.channels, shape.filters, shape.filterHeight, shape.filterWidth, shape.stride, shape.pad, dx ? 1 : 0) === 1;
+      if (!fused) {
+        if (!allFloat32(x, w, dpool, dw, db) || (y && !allFloat32(y)) || (dx && !allFloat32(dx))) return js.convPoolBackward(x, w, dpool, argmax, y, dw, db, dx, shape, g);
+        const dout = convOutput(outLength(shape));
+        ops.maxPoolBackward(argmax, dpool, dout, shape.images * shape.filters, g, y);
+        ops.convBackward(x, w, dout, dw, db, dx, shape);
+        return;
+      }
+      const pooled = shape.images * shape.filters * g.outHeight * g.outWidth;
+      checkConv(shape, x, w, dpool, pooled);
+      checkPoolWindow(g);
+      need('convPoolBackward: argmax', argmax, pooled);
+      if (y) need('convPoolBackward: y', y, pooled);
+      need('convPoolBackward: dw', dw, wLength(shape));
+      need('convPoolBackward: db', db, shape.filters);
+      if (dx) need('convPoolBackward: dx', dx, xLength(shape));
+      const px = place.input(x, xLength(shape)), pw = place.input(w, wLength(shape)), pd = place.input(dpool, pooled);
+      const pa = place.inputBytes(argmax, pooled), py = y ? place.input(y, pooled) : 0;
+      const pdw = place.output(dw, wLength(shape)), pdb = place.output(db, shape.filters), pdx = dx ? place.output(dx, xLength(shape)) : 0;
+      const blocks = describe(shape, { x: px, w: pw, bias: pdb, out: pd, dx: pdx, dw: pdw, argmax: pa, y: py, pool: g }, true);
+      const work = convFlops(shape) * (dx ? 2 : 1);
+      run(convPolicy, work, settings.minParallelFlops, OP_CONV_BACKWARD, [desc], blocks, (block) => wasm.convBackwardBlock(desc, block, scratch));
+      wasm.convReduce(desc);
       place.finish();
     },
 
@@ -110,24 +180,27 @@ export function createConvKernels(context: ConvContext): ConvKernels {
       place.finish();
     },
 
-    maxPoolForward(x, out, argmax, planes, g) {
-      if (!allFloat32(x, out) || g.filterHeight !== g.filterWidth) return js.maxPoolForward(x, out, argmax, planes, g);
+    maxPoolForward(x, out, argmax, planes, g, relu = false) {
+      if (!allFloat32(x, out) || g.filterHeight !== g.filterWidth) return js.maxPoolForward(x, out, argmax, planes, g, relu);
       checkPool(x, out, argmax, planes, g);
       const px = place.input(x, planes * g.height * g.width), po = place.output(out, planes * g.outHeight * g.outWidth);
       const pa = place.outputBytes(argmax, planes * g.outHeight * g.outWidth);
-      poolBlocks(OP_POOL_FORWARD, [px, po, pa], planes, g, wasm.maxPoolForward);
+      poolBlocks(OP_POOL_FORWARD, [px, po, pa, relu ? 1 : 0], planes, g);
       place.finish();
     },
 
-    maxPoolBackward(argmax, dout, dx, planes, g) {
-      if (!allFloat32(dout, dx) || g.filterHeight !== g.filterWidth) return js.maxPoolBackward(argmax, dout, dx, planes, g);
+    maxPoolBackward(argmax, dout, dx, planes, g, y) {
+      if (!allFloat32(dout, dx) || (y && !allFloat32(y)) || g.filterHeight !== g.filterWidth) return js.maxPoolBackward(argmax, dout, dx, planes, g, y);
       checkPool(dx, dout, argmax, planes, g);
-      const pa = place.inputBytes(argmax, planes * g.outHeight * g.outWidth), pd = place.input(dout, planes * g.outHeight * g.outWidth);
+      const outputs = planes * g.outHeight * g.outWidth;
+      if (y) need('maxPoolBackward: y', y, outputs);
+      const pa = place.inputBytes(argmax, outputs), pd = place.input(dout, outputs), py = y ? place.input(y, outputs) : 0;
       const pdx = place.output(dx, planes * g.height * g.width);
-      poolBlocks(OP_POOL_BACKWARD, [pa, pd, pdx], planes, g, wasm.maxPoolBackward);
+      poolBlocks(OP_POOL_BACKWARD, [pa, pd, pdx, py], planes, g);
       place.finish();
     },
   };
+  return ops;
 }
 
 function allFloat32(...arrays: Data[]): boolean {
@@ -138,68 +211,26 @@ const xLength = (s: ConvShape): number => s.images * s.channels * s.height * s.w
 const wLength = (s: ConvShape): number => s.filters * s.channels * s.filterHeight * s.filterWidth;
 const outLength = (s: ConvShape): number => s.images * s.filters * s.outHeight * s.outWidth;
 
-/**
- * Where a kernel's float32 arrays are in the kernels' memory: in place when they live
- * there, else copies in staging blocks (outputs copied back by finish()). Copies happen
- * when memory is not shared (a page that is not cross-origin isolated): the copy is small
- * next to a convolution.
- */
-class Placement {
-  private readonly stages: Staging[] = [];
-  private used = 0;
-  /** Staged outputs, as bytes: where they go, and where they are staged. */
-  private readonly outputs: { bytes: Uint8Array; offset: number }[] = [];
-
-  constructor(private readonly heap: WasmHeap) {}
-
-  /** `data` is float32 (the callers check: allFloat32). */
-  input(data: Data, length: number): number {
-    return this.inputBytes(bytesOf(data, length * 4), length * 4);
-  }
-
-  output(data: Data, length: number): number {
-    return this.outputBytes(bytesOf(data, length * 4), length * 4);
-  }
-
-  inputBytes(data: Uint8Array, length: number): number {
-    const offset = this.heap.offsetOf(data);
-    if (offset >= 0) return offset;
-    const staged = this.stage(length);
-    this.heap.bytes.set(data.subarray(0, length), staged);
-    return staged;
-  }
-
-  outputBytes(data: Uint8Array, length: number): number {
-    const offset = this.heap.offsetOf(data);
-    if (offset >= 0) return offset;
-    const staged = this.stage(length);
-    this.outputs.push({ bytes: data.subarray(0, length), offset: staged });
-    return staged;
-  }
-
-  /** Copies staged outputs back; the staging blocks are free for the next kernel. */
-  finish(): void {
-    for (const { bytes, offset } of this.outputs) bytes.set(this.heap.bytes.subarray(offset, offset + bytes.length));
-    this.outputs.length = 0;
-    this.used = 0;
-  }
-
-  private stage(bytes: number): number {
-    const stage = (this.stages[this.used++] ??= new Staging(this.heap));
-    return stage.reserve(bytes);
-  }
-}
-
-/** The first `bytes` bytes of a float32 array (the callers check: allFloat32). */
-function bytesOf(data: Data, bytes: number): Uint8Array {
-  return new Uint8Array(data.buffer, data.byteOffset, bytes);
-}
-
-function checkConv(shape: ConvShape, x: Data, w: Data, out: Data): void {
-  const { images, channels, height, width, filters, filterHeight, filterWidth, outHeight, outWidth } = shape;
+/** out holds `outputs` values: the convolution's output, or the pooling's after it. */
+function checkConv(shape: ConvShape, x: Data, w: Data, out: Data, outputs = outLength(shape)): void {
+  const { images, channels, height, width, filters, filterHeight, filterWidth } = shape;
   need('conv: x', x, images * channels * height * width);
   need('conv: w', w, filters * channels * filterHeight * filterWidth);
-  need('conv: out', out, images * filters * outHeight * outWidth);
+  need('conv: out', out, outputs);
+}
+
+interface ConvPointers {
+  x: number;
+  w: number;
+  bias: number;
+  out: number;
+  dx: number;
+  dw: number;
+  /** A pooling fused after the convolution: its argmax, Relu (forward), Relu's output (backward), geometry (backward). */
+  argmax?: number;
+  relu?: boolean;
+  y?: number;
+  pool?: ConvGeometry;
 }
 
 /** x and dx hold planes of H×W, out and dout of OH×OW, argmax one byte per output. */

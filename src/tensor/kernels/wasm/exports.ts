@@ -27,17 +27,28 @@ export interface KernelExports {
   convForwardBlock(desc: number, block: number, scratch: number): void;
   convBackwardBlock(desc: number, block: number, scratch: number): void;
   convReduce(desc: number): void;
+  /** 1 when convForwardBlock can pool 2×2 stride 2 as it goes (the descriptor's argmax ≠ 0) on these shapes. */
+  convPoolApplies(C: number, H: number, W: number, FN: number, FH: number, FW: number, S: number, P: number): number;
+  /** 1 when convBackwardBlock can take a pooling's gradient (the descriptor's argmax ≠ 0): the im2col path. */
+  convPoolBackwardApplies(C: number, FN: number, FH: number, FW: number, S: number, P: number, wantDx: number): number;
   /** Floats of scratch one block of images needs (im2col, or Winograd's). */
   convBlockFloats(C: number, H: number, W: number, FN: number, FH: number, FW: number, S: number, P: number, OH: number, OW: number): number;
-  maxPoolForward(x: number, out: number, argmax: number, plane0: number, plane1: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number): void;
-  maxPoolBackward(argmax: number, dout: number, dx: number, plane0: number, plane1: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number): void;
+  /** relu: 1 when a Relu follows, fused (out = max(0, the window's max)). */
+  maxPoolForward(
+    x: number, out: number, argmax: number, plane0: number, plane1: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number, relu: number,
+  ): void;
+  /** y: the fused Relu's output (dout masked by y > 0), or 0. */
+  maxPoolBackward(
+    argmax: number, dout: number, dx: number, plane0: number, plane1: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number, y: number,
+  ): void;
   adamUpdate(w: number, g: number, m: number, v: number, length: number, beta1: number, beta2: number, lrT: number, epsilon: number): void;
 }
 
 /** The int32 fields of a convolution descriptor, in assembly/conv.ts's order. */
 export const CONV_DESC = [
   'x', 'w', 'bias', 'out', 'dx', 'dw', 'partials', 'cols', 'images', 'channels', 'height', 'width', 'filters',
-  'filterHeight', 'filterWidth', 'stride', 'pad', 'outHeight', 'outWidth', 'blocks',
+  'filterHeight', 'filterWidth', 'stride', 'pad', 'outHeight', 'outWidth', 'blocks', 'argmax', 'relu', 'y',
+  'poolSize', 'poolStride', 'poolPad', 'dconv',
 ] as const;
 
 export async function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<KernelExports> {

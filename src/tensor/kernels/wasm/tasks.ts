@@ -49,12 +49,18 @@ export function workOnTask(wasm: KernelExports, ints: Int32Array, floats: Float3
   return done;
 }
 
-/** Planes [start, end) of a max pooling: forward (x, out, argmax, planes, geometry …) or backward (argmax, dout, dx, planes, …). */
+/**
+ * Planes [start, end) of a max pooling: forward (x, out, argmax, relu, planes, H, W, K, S, P)
+ * or backward (argmax, dout, dx, y, planes, …); the output's size follows from the rest.
+ */
 function runPoolBlock(wasm: KernelExports, ints: Int32Array, op: number, block: number, blocks: number): void {
   const g = ARGS;
-  const [start, end] = blockRange(block, blocks, ints[g + 3]!, 1);
-  const pool = op === OP_POOL_FORWARD ? wasm.maxPoolForward : wasm.maxPoolBackward;
-  pool(ints[g]!, ints[g + 1]!, ints[g + 2]!, start, end, ints[g + 4]!, ints[g + 5]!, ints[g + 6]!, ints[g + 7]!, ints[g + 8]!, ints[g + 9]!, ints[g + 10]!);
+  const [start, end] = blockRange(block, blocks, ints[g + 4]!, 1);
+  const [H, W, K, S, P] = [ints[g + 5]!, ints[g + 6]!, ints[g + 7]!, ints[g + 8]!, ints[g + 9]!];
+  const OH = Math.floor((H + 2 * P - K) / S) + 1, OW = Math.floor((W + 2 * P - K) / S) + 1;
+  const [a, b, c, d] = [ints[g]!, ints[g + 1]!, ints[g + 2]!, ints[g + 3]!];
+  if (op === OP_POOL_FORWARD) wasm.maxPoolForward(a, b, c, start, end, H, W, K, S, P, OH, OW, d);
+  else wasm.maxPoolBackward(a, b, c, start, end, H, W, K, S, P, OH, OW, d);
 }
 
 /** Elements [start, end) (whole vectors but the last block's) of relu, its backward, or an Adam step. */
