@@ -16,9 +16,9 @@ export function convPoolOneChannel(C: i32, FN: i32, FH: i32, FW: i32, S: i32, P:
   return C == 1 && FH == 3 && FW == 3 && S == 1 && P == 1 && (FN & 3) == 0;
 }
 
-/** Floats of block scratch for the one-channel path: acc with its border and the filters tap-major (forward), or xpad (backward). */
+/** Floats of block scratch for the one-channel path: acc with its border, the filters tap-major and the list of nonzero pixels (forward), or xpad (backward). */
 export function convPoolOneChannelFloats(FN: i32, H: i32, W: i32): i32 {
-  return (H + 2) * (W + 2) * FN + 9 * FN;
+  return (H + 2) * (W + 2) * FN + 9 * FN + 2 * H * W;
 }
 
 /** Whether the one-channel path applies to a 2×2 stride-2 pooling over an H×W output. */
@@ -63,6 +63,7 @@ export function convPoolOneChannelImages(
   const pixel = <usize>(FN * 4);
   const acc = block;
   const taps = acc + <usize>((H + 2) * AW) * pixel;
+  const list = taps + <usize>(9 * FN * 4);
   // taps[t][f] = w[f, t]: a tap's weights for 4 filters in one load.
   for (let f = 0; f < FN; f++) {
     for (let t = 0; t < 9; t++) store<f32>(taps + <usize>((t * FN + f) * 4), load<f32>(w + <usize>((f * 9 + t) * 4)));
@@ -78,23 +79,43 @@ export function convPoolOneChannelImages(
       }
     }
     // Pixel (iy, ix) feeds output (iy + 1 − fy, ix + 1 − fx) through tap (fy, fx): at acc's
-    // (iy + 2 − fy, ix + 2 − fx), counting the border.
+    // (iy + 2 − fy, ix + 2 − fx), counting the border. The nonzero pixels are listed first (value,
+    // acc's place for tap (0, 0)), without a branch; then for each 4 filters, their 9 taps stay
+    // in registers over the list.
     const image = x + <usize>n * <usize>(H * W * 4);
+    let count = 0;
     for (let iy = 0; iy < H; iy++) {
       for (let ix = 0; ix < W; ix++) {
         const v = load<f32>(image + <usize>((iy * W + ix) * 4));
-        if (v == 0) continue;
-        const vv = f32x4.splat(v);
-        for (let fy = 0; fy < 3; fy++) {
-          for (let fx = 0; fx < 3; fx++) {
-            const q = acc + <usize>((iy + 2 - fy) * AW + ix + 2 - fx) * pixel;
-            const t = taps + <usize>((fy * 3 + fx) * FN * 4);
-            for (let f = 0; f < FN; f += 4) {
-              const at = <usize>(f * 4);
-              v128.store(q + at, madd(vv, v128.load(t + at), v128.load(q + at)));
-            }
-          }
-        }
+        const q = list + <usize>(count * 8);
+        store<f32>(q, v);
+        store<i32>(q, (iy + 2) * AW + ix + 2, 4);
+        count += i32(v != 0);
+      }
+    }
+    const row = <usize>AW * pixel;
+    for (let f = 0; f < FN; f += 4) {
+      const t = taps + <usize>(f * 4);
+      const step = <usize>(FN * 4);
+      const t00 = v128.load(t), t01 = v128.load(t + step), t02 = v128.load(t + 2 * step);
+      const t10 = v128.load(t + 3 * step), t11 = v128.load(t + 4 * step), t12 = v128.load(t + 5 * step);
+      const t20 = v128.load(t + 6 * step), t21 = v128.load(t + 7 * step), t22 = v128.load(t + 8 * step);
+      const base = acc + <usize>(f * 4);
+      for (let e = 0; e < count; e++) {
+        const entry = list + <usize>(e * 8);
+        const vv = f32x4.splat(load<f32>(entry));
+        // q0: tap (0, 0)'s output; tap (fy, fx)'s is fy rows up and fx pixels left of it.
+        const q0 = base + <usize>load<i32>(entry, 4) * pixel;
+        const q1 = q0 - row, q2 = q1 - row;
+        v128.store(q0, madd(vv, t00, v128.load(q0)));
+        v128.store(q0 - pixel, madd(vv, t01, v128.load(q0 - pixel)));
+        v128.store(q0 - 2 * pixel, madd(vv, t02, v128.load(q0 - 2 * pixel)));
+        v128.store(q1, madd(vv, t10, v128.load(q1)));
+        v128.store(q1 - pixel, madd(vv, t11, v128.load(q1 - pixel)));
+        v128.store(q1 - 2 * pixel, madd(vv, t12, v128.load(q1 - 2 * pixel)));
+        v128.store(q2, madd(vv, t20, v128.load(q2)));
+        v128.store(q2 - pixel, madd(vv, t21, v128.load(q2 - pixel)));
+        v128.store(q2 - 2 * pixel, madd(vv, t22, v128.load(q2 - 2 * pixel)));
       }
     }
     const o = out + <usize>n * <usize>FN * plane * 4;
@@ -115,88 +136,3 @@ export function convPoolOneChannelImages(
   }
 }
 
-/**
- * ∂L/∂W and ∂L/∂b of the one-channel path, from the pooling's gradient (no ∂L/∂x: the first
- * layer's input is data). Each window passes its gradient g = dpool·[y > 0] (y: the fused
- * Relu's output, 0 = none) to its maximum at (oy, ox) = (2py + dy, 2px + dx), so
- *   ∂L/∂W[f, fy, fx] += g · xpad[oy + fy, ox + fx]     ∂L/∂b[f] += g
- * with xpad the image in a border of zeros; a patch row's 3 taps are one 4-float load (the
- * 4th lane unused). Adds to dwT (9×FN: tap-major, as conv.ts's partials) and db.
- */
-export function convPoolOneChannelGrad(
-  x: usize, dpool: usize, argmax: usize, y: usize, dwT: usize, db: usize, n0: i32, n1: i32, FN: i32, H: i32, W: i32, block: usize,
-): void {
-  const PW = W + 2;
-  const xpad = block;
-  // The border stays zero: only the inside is written below. (+4 floats: a last row's 4th lane.)
-  memory.fill(xpad, 0, <usize>(((H + 2) * PW + 4) * 4));
-  const OH = H >> 1, OW = W >> 1;
-  const plane = OH * OW;
-  for (let n = n0; n < n1; n++) {
-    const image = x + <usize>n * <usize>(H * W * 4);
-    for (let iy = 0; iy < H; iy++) memory.copy(xpad + <usize>(((iy + 1) * PW + 1) * 4), image + <usize>(iy * W * 4), <usize>(W * 4));
-    for (let f = 0; f < FN; f++) {
-      const o = <usize>((n * FN + f) * plane);
-      // Two sets of sums, for even and odd windows: a multiply-add waits on the one before.
-      let r0 = f32x4.splat(0), r1 = f32x4.splat(0), r2 = f32x4.splat(0);
-      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0);
-      let bias: f32 = 0;
-      const row = <usize>(PW * 4);
-      for (let py = 0; py < OH; py++) {
-        const q0 = o + <usize>(py * OW);
-        const top = xpad + <usize>(2 * py) * row;
-        let px = 0;
-        for (; px + 2 <= OW; px += 2) {
-          const q = q0 + <usize>px;
-          const g = windowGradient(dpool, y, q), h = windowGradient(dpool, y, q + 1);
-          const c = <i32>load<u8>(argmax + q), d = <i32>load<u8>(argmax + q + 1);
-          const at = top + <usize>(c >> 1) * row + <usize>((2 * px + (c & 1)) * 4);
-          const bt = top + <usize>(d >> 1) * row + <usize>((2 * px + 2 + (d & 1)) * 4);
-          const gg = f32x4.splat(g), hh = f32x4.splat(h);
-          bias += g;
-          bias += h;
-          r0 = madd(gg, v128.load(at), r0);
-          r1 = madd(gg, v128.load(at + row), r1);
-          r2 = madd(gg, v128.load(at + 2 * row), r2);
-          s0 = madd(hh, v128.load(bt), s0);
-          s1 = madd(hh, v128.load(bt + row), s1);
-          s2 = madd(hh, v128.load(bt + 2 * row), s2);
-        }
-        if (px < OW) {
-          const q = q0 + <usize>px;
-          const g = windowGradient(dpool, y, q);
-          const c = <i32>load<u8>(argmax + q);
-          const at = top + <usize>(c >> 1) * row + <usize>((2 * px + (c & 1)) * 4);
-          const gg = f32x4.splat(g);
-          bias += g;
-          r0 = madd(gg, v128.load(at), r0);
-          r1 = madd(gg, v128.load(at + row), r1);
-          r2 = madd(gg, v128.load(at + 2 * row), r2);
-        }
-      }
-      addRow(dwT, FN, f, 0, f32x4.add(r0, s0));
-      addRow(dwT, FN, f, 1, f32x4.add(r1, s1));
-      addRow(dwT, FN, f, 2, f32x4.add(r2, s2));
-      store<f32>(db + <usize>(f * 4), load<f32>(db + <usize>(f * 4)) + bias);
-    }
-  }
-}
-
-/** dpool[q]·[y[q] > 0] (y = 0: no Relu). */
-// @ts-ignore: decorator
-@inline
-function windowGradient(dpool: usize, y: usize, q: usize): f32 {
-  const g = load<f32>(dpool + q * 4);
-  return y == 0 || load<f32>(y + q * 4) > 0 ? g : 0;
-}
-
-/** dwT[(3·fy + fx)·FN + f] += sums[fx] for fx = 0, 1, 2. */
-// @ts-ignore: decorator
-@inline
-function addRow(dwT: usize, FN: i32, f: i32, fy: i32, sums: v128): void {
-  const q0 = dwT + <usize>((3 * fy * FN + f) * 4);
-  const step = <usize>(FN * 4);
-  store<f32>(q0, load<f32>(q0) + f32x4.extract_lane(sums, 0));
-  store<f32>(q0 + step, load<f32>(q0 + step) + f32x4.extract_lane(sums, 1));
-  store<f32>(q0 + 2 * step, load<f32>(q0 + 2 * step) + f32x4.extract_lane(sums, 2));
-}

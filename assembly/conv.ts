@@ -11,7 +11,8 @@
 //
 // The descriptor (int32 at `desc`) gives pointers and geometry, see the D_ constants.
 
-import { convPoolOneChannel, convPoolOneChannelFloats, convPoolOneChannelGrad, convPoolOneChannelImages, convPoolOneChannelPair } from './conv-pool';
+import { convPoolOneChannel, convPoolOneChannelFloats, convPoolOneChannelImages, convPoolOneChannelPair } from './conv-pool';
+import { convPoolOneChannelGrad } from './conv-pool-grad';
 import { gemm } from './gemm';
 import { maxPoolBackward } from './pool';
 import { col2imImage, im2colImage, zeroFloats } from './im2col';
@@ -40,8 +41,10 @@ const D_OW: i32 = 18;
 const D_BLOCKS: i32 = 19;
 // A max pooling after the convolution, fused: D_ARGMAX ≠ 0. Forward: out is the 2×2 pooling
 // of the convolution (conv-pool.ts), D_RELU = 1 for a Relu after it. Backward: D_OUT is ∂L/∂
-// of the pooling's output; each image's ∂L/∂out is made from it into D_DCONV (per block: FN·OH·OW
-// floats), as maxPoolBackward makes it (windows D_POOL_K, stride, pad; the Relu's output D_Y or 0).
+// of the pooling's output (windows D_POOL_K, stride, pad; the Relu's output D_Y or 0): a block
+// makes its images' ∂L/∂out from it as maxPoolBackward does, into their places in D_DCONV
+// (the batch's size: the block's part stays in this core's cache), or, for a one-channel first
+// layer, takes ∂L/∂W from it directly (conv-pool-grad.ts).
 const D_ARGMAX: i32 = 20;
 const D_RELU: i32 = 21;
 const D_Y: i32 = 22;
@@ -74,11 +77,6 @@ export function convBlockFloats(C: i32, H: i32, W: i32, FN: i32, FH: i32, FW: i3
   if (winogradApplies(FN, C, FH, FW, S, P)) floats = max(floats, winogradFloats(FN, C, H, W));
   if (convPoolOneChannel(C, FN, FH, FW, S, P)) floats = max(floats, convPoolOneChannelFloats(FN, H, W));
   return floats;
-}
-
-/** Whether convBackwardBlock can take the pooling's gradient (D_ARGMAX): the im2col path, not Winograd's. */
-export function convPoolBackwardApplies(C: i32, FN: i32, FH: i32, FW: i32, S: i32, P: i32, wantDx: bool): bool {
-  return !winogradApplies(C, FN, FH, FW, S, P) && !(wantDx && winogradApplies(FN, C, FH, FW, S, P));
 }
 
 /** Whether convForwardBlock can pool as it goes (D_ARGMAX): 2×2 stride-2 windows, on these shapes. */
@@ -148,16 +146,15 @@ export function convBackwardBlock(desc: usize, block: i32, scratch: usize): void
   const S = field(desc, D_S), P = field(desc, D_P), OH = field(desc, D_OH), OW = field(desc, D_OW);
   const x = <usize>field(desc, D_X);
   const w = <usize>field(desc, D_W);
-  const dout = <usize>field(desc, D_OUT);
+  let dout = <usize>field(desc, D_OUT);
   const dx = <usize>field(desc, D_DX);
   const K = C * FH * FW;
   const positions = OH * OW;
   const col = blockScratch(desc, block);
   const argmax = <usize>field(desc, D_ARGMAX);
-  // NOTE: dout is then the pooling's gradient, which the Winograd paths below cannot read.
-  if (argmax != 0 && !convPoolBackwardApplies(C, FN, FH, FW, S, P, dx != 0)) unreachable();
   const PK = field(desc, D_POOL_K), PS = field(desc, D_POOL_S), PP = field(desc, D_POOL_P);
-  const pooled = argmax != 0 ? FN * ((OH + 2 * PP - PK) / PS + 1) * ((OW + 2 * PP - PK) / PS + 1) : 0;
+  const POH = argmax != 0 ? (OH + 2 * PP - PK) / PS + 1 : 0, POW = argmax != 0 ? (OW + 2 * PP - PK) / PS + 1 : 0;
+  const pooled = FN * POH * POW;
   const y = <usize>field(desc, D_Y);
   const dw = <usize>field(desc, D_PARTIALS) + <usize>block * <usize>((FN * K + FN) * 4);
   const db = dw + <usize>(FN * K * 4);
@@ -168,19 +165,20 @@ export function convBackwardBlock(desc: usize, block: i32, scratch: usize): void
     convPoolOneChannelGrad(x, dout, argmax, y, dw, db, start, end, FN, H, W, col);
     return;
   }
+  if (argmax != 0) {
+    const dpool = dout;
+    dout = <usize>field(desc, D_DCONV);
+    for (let n = start; n < end; n++) {
+      const at = <usize>n * <usize>pooled;
+      maxPoolBackward(argmax + at, dpool + at * 4, dout + <usize>n * <usize>(FN * positions * 4), 0, FN, OH, OW, PK, PS, PP, POH, POW, y != 0 ? y + at * 4 : 0);
+    }
+  }
   // ∂L/∂W, then ∂L/∂x, by Winograd, each over all the block's images (they share the scratch).
   const winogradDw = winogradApplies(C, FN, FH, FW, S, P);
   const winograd = dx != 0 && winogradApplies(FN, C, FH, FW, S, P);
   for (let n = start; n < end; n++) {
     const xn = x + <usize>n * <usize>(C * H * W * 4);
-    let dn = dout + <usize>n * <usize>(FN * positions * 4);
-    if (argmax != 0) {
-      // ∂L/∂out of image n, from the pooling's gradient, into the block's own scratch (not memory).
-      dn = <usize>field(desc, D_DCONV) + <usize>block * <usize>(FN * positions * 4);
-      const at = <usize>n * <usize>pooled;
-      const POH = (OH + 2 * PP - PK) / PS + 1, POW = (OW + 2 * PP - PK) / PS + 1;
-      maxPoolBackward(argmax + at, dout + at * 4, dn, 0, FN, OH, OW, PK, PS, PP, POH, POW, y != 0 ? y + at * 4 : 0);
-    }
+    const dn = dout + <usize>n * <usize>(FN * positions * 4);
     for (let f = 0; f < FN; f++) {
       const row = dn + <usize>(f * positions * 4);
       let sum = f32x4.splat(0);

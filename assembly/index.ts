@@ -8,7 +8,7 @@ export {
   addBias, axpy, countCorrect, gatherRows, relu, reluBackward, softmaxCrossEntropy, softmaxCrossEntropyBackward, sumRows,
 } from './elementwise';
 export { gatherPixelRows } from './pixels';
-export { convBackwardBlock, convBlockFloats, convForwardBlock, convPoolApplies, convPoolBackwardApplies, convReduce } from './conv';
+export { convBackwardBlock, convBlockFloats, convForwardBlock, convPoolApplies, convReduce } from './conv';
 export { maxPoolBackward, maxPoolForward } from './pool';
 export { adamUpdate } from './optim';
 

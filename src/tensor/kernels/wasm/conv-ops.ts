@@ -53,7 +53,7 @@ export function createConvKernels(context: ConvContext): ConvKernels {
     if (convOut.length < length) convOut = heap.shared ? heap.float32Array(length) : new Float32Array(length);
     return convOut;
   };
-  /** Per block: one image's ∂L/∂out, made from the pooling's gradient (convPoolBackward). */
+  /** ∂L/∂out made from the pooling's gradient (convPoolBackward), a block's images at a time. */
   const dconv = new Staging(heap);
 
   const run = (policy: SplitPolicy, work: number, minWork: number, op: number, args: readonly number[], blocks: number, one: (block: number) => void): void =>
@@ -73,7 +73,7 @@ export function createConvKernels(context: ConvContext): ConvKernels {
       poolSize: pointers.pool?.filterHeight ?? 0,
       poolStride: pointers.pool?.stride ?? 0,
       poolPad: pointers.pool?.pad ?? 0,
-      dconv: pointers.pool ? dconv.reserve(Math.max(1, Math.min(shape.images, CONV_BLOCKS)) * shape.filters * shape.outHeight * shape.outWidth * 4) : 0,
+      dconv: pointers.pool ? dconv.reserve(outLength(shape) * 4) : 0,
       partials: backward ? partials.reserve(blocks * (shape.filters * K + shape.filters) * 4) : 0,
       cols: cols.reserve(blocks * blockFloats(shape) * 4),
       images: shape.images, channels: shape.channels, height: shape.height, width: shape.width, filters: shape.filters,
@@ -138,8 +138,7 @@ export function createConvKernels(context: ConvContext): ConvKernels {
 
     convPoolBackward(x, w, dpool, argmax, y, dw, db, dx, shape, g) {
       const fused = g.filterHeight === g.filterWidth && allFloat32(x, w, dpool, dw, db) && (!y || allFloat32(y)) && (!dx || allFloat32(dx)) &&
-        g.channels === shape.filters && g.height === shape.outHeight && g.width === shape.outWidth &&
-        wasm.convPoolBackwardApplies(shape.channels, shape.filters, shape.filterHeight, shape.filterWidth, shape.stride, shape.pad, dx ? 1 : 0) === 1;
+        g.channels === shape.filters && g.height === shape.outHeight && g.width === shape.outWidth;
       if (!fused) {
         if (!allFloat32(x, w, dpool, dw, db) || (y && !allFloat32(y)) || (dx && !allFloat32(dx))) return js.convPoolBackward(x, w, dpool, argmax, y, dw, db, dx, shape, g);
         const dout = convOutput(outLength(shape));

@@ -29,8 +29,6 @@ export interface KernelExports {
   convReduce(desc: number): void;
   /** 1 when convForwardBlock can pool 2×2 stride 2 as it goes (the descriptor's argmax ≠ 0) on these shapes. */
   convPoolApplies(C: number, H: number, W: number, FN: number, FH: number, FW: number, S: number, P: number): number;
-  /** 1 when convBackwardBlock can take a pooling's gradient (the descriptor's argmax ≠ 0): the im2col path. */
-  convPoolBackwardApplies(C: number, FN: number, FH: number, FW: number, S: number, P: number, wantDx: number): number;
   /** Floats of scratch one block of images needs (im2col, or Winograd's). */
   convBlockFloats(C: number, H: number, W: number, FN: number, FH: number, FW: number, S: number, P: number, OH: number, OW: number): number;
   /** relu: 1 when a Relu follows, fused (out = max(0, the window's max)). */
