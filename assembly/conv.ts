@@ -12,7 +12,7 @@
 // The descriptor (int32 at `desc`) gives pointers and geometry, see the D_ constants.
 
 import { convPoolOneChannel, convPoolOneChannelFloats, convPoolOneChannelImages, convPoolOneChannelPair } from './conv-pool';
-import { convPoolOneChannelGrad } from './conv-pool-grad';
+import { convPoolOneChannelGrad, convPoolWeightGrad, convPoolWeightGradApplies, convPoolWeightGradFloats } from './conv-pool-grad';
 import { gemm } from './gemm';
 import { maxPoolBackward } from './pool';
 import { col2imImage, im2colImage, zeroFloats } from './im2col';
@@ -76,6 +76,7 @@ export function convBlockFloats(C: i32, H: i32, W: i32, FN: i32, FH: i32, FW: i3
   if (winogradApplies(C, FN, FH, FW, S, P)) floats = max(floats, max(winogradFloats(C, FN, H, W), winogradGradFloats(C, FN, H, W)));
   if (winogradApplies(FN, C, FH, FW, S, P)) floats = max(floats, winogradFloats(FN, C, H, W));
   if (convPoolOneChannel(C, FN, FH, FW, S, P)) floats = max(floats, convPoolOneChannelFloats(FN, H, W));
+  if (convPoolWeightGradApplies(C, FH, FW, S, P)) floats = max(floats, convPoolWeightGradFloats(C, FN, H, W));
   return floats;
 }
 
@@ -165,6 +166,12 @@ export function convBackwardBlock(desc: usize, block: i32, scratch: usize): void
     convPoolOneChannelGrad(x, dout, argmax, y, dw, db, start, end, FN, H, W, col);
     return;
   }
+  // ∂L/∂W and ∂L/∂b straight from the pooling's gradient (conv-pool-grad.ts; unpadded windows: its list fits).
+  const fromPool = argmax != 0 && PP == 0 && convPoolWeightGradApplies(C, FH, FW, S, P);
+  if (fromPool) {
+    convPoolWeightGrad(x, dout, argmax, y, dw, db, start, end, C, FN, H, W, PK, PS, PP, POH, POW, col);
+    if (dx == 0) return;
+  }
   if (argmax != 0) {
     const dpool = dout;
     dout = <usize>field(desc, D_DCONV);
@@ -174,12 +181,12 @@ export function convBackwardBlock(desc: usize, block: i32, scratch: usize): void
     }
   }
   // ∂L/∂W, then ∂L/∂x, by Winograd, each over all the block's images (they share the scratch).
-  const winogradDw = winogradApplies(C, FN, FH, FW, S, P);
+  const winogradDw = !fromPool && winogradApplies(C, FN, FH, FW, S, P);
   const winograd = dx != 0 && winogradApplies(FN, C, FH, FW, S, P);
   for (let n = start; n < end; n++) {
     const xn = x + <usize>n * <usize>(C * H * W * 4);
     const dn = dout + <usize>n * <usize>(FN * positions * 4);
-    for (let f = 0; f < FN; f++) {
+    for (let f = 0; f < FN && !fromPool; f++) {
       const row = dn + <usize>(f * positions * 4);
       let sum = f32x4.splat(0);
       let p = 0;
@@ -189,7 +196,7 @@ export function convBackwardBlock(desc: usize, block: i32, scratch: usize): void
       const q = db + <usize>(f * 4);
       store<f32>(q, load<f32>(q) + s);
     }
-    if (!winogradDw) {
+    if (!winogradDw && !fromPool) {
       im2colImage(xn, col, C, H, W, FH, FW, S, P, OH, OW);
       // (∂L/∂W)ᵀ += col · dout_nᵀ: the product packs dout_n (FN×P), smaller than col (K×P).
       gemm(col, dn, dw, K, FN, positions, 0, 1, 1, 1, 0, K, 0, FN, scratch, 0);
