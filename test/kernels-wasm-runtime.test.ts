@@ -142,14 +142,23 @@ describe('split policy', () => {
   it('times both ways, keeps the faster, tries the other now and then, and follows a change', () => {
     const policy = new SplitPolicy();
     const quiet = (split: boolean): number => (split ? 1e-4 : 2e-4);
-    // 3 tries each way first, then one thread only on calls 64, 128, … 320
-    assert.equal(splits(policy, 320, quiet), 320 - 3 - 5);
+    // 3 tries each way first, then one thread only on call 256
+    assert.equal(splits(policy, 320, quiet), 320 - 3 - 1);
     const busy = (split: boolean): number => (split ? 4e-4 : 2e-4);
     const afterChange = splits(policy, 640, busy);
-    // one thread wins now: split again only every 16th call
-    assert.ok(afterChange >= 640 / 16 && afterChange < 640 / 16 + 5, `the machine got busy: split ${afterChange} of 640`);
+    // one thread wins now: split again only every 8th call
+    assert.ok(afterChange >= 640 / 8 && afterChange < 640 / 8 + 5, `the machine got busy: split ${afterChange} of 640`);
     const quietAgain = splits(policy, 640, quiet);
-    assert.ok(quietAgain > 640 - 640 / 64 - 50, `the machine is quiet again: split ${quietAgain} of 640`);
+    assert.ok(quietAgain > 640 - 640 / 256 - 30, `the machine is quiet again: split ${quietAgain} of 640`);
+  });
+
+  it('keeps splitting unless one thread is faster by more than the margin', () => {
+    const policy = new SplitPolicy();
+    // one thread 10% faster: within the margin, splitting stays
+    const close = splits(policy, 200, (split) => (split ? 1.1e-4 : 1e-4));
+    assert.ok(close > 190, `one thread 10% faster: split ${close} of 200`);
+    const clear = splits(policy, 200, (split) => (split ? 1.3e-4 : 1e-4));
+    assert.ok(clear < 200 / 8 + 5, `one thread 30% faster: split ${clear} of 200`);
   });
 
   it('is not fooled by a slow first call (warm-up) or a preemption', () => {
@@ -169,7 +178,7 @@ describe('split policy', () => {
     }
     for (let i = 6; i < 48; i++) {
       const call = i + 1;
-      const expected = call % 16 === 0 ? 'split' : (call + 1) % 16 === 0 ? 'single-wake' : 'single';
+      const expected = call % 8 === 0 ? 'split' : (call + 1) % 8 === 0 ? 'single-wake' : 'single';
       assert.equal(decisions[i], expected, `call ${call}`);
     }
   });

@@ -5,10 +5,11 @@
 //   values instead of three; the same numbers.
 // - Convolution → Pooling (→ Relu): one kernel call, convPoolForward, that may pool the
 //   convolution's output as it is made, never storing it (the wasm backend does for 2×2
-//   windows after a Winograd convolution or a one-channel 3×3 one); and backward the same
-//   way, convPoolBackward (the wasm backend makes one image's ∂L/∂out at a time, in cache,
-//   where the convolution's backward runs by im2col). The forward's sums may round
-//   differently from the two calls (a different order of the same terms).
+//   windows after a Winograd convolution or a one-channel 3×3 one); and backward in one,
+//   convPoolBackward (the wasm backend takes a 3×3 layer's ∂L/∂W from the pooling's gradient,
+//   which reaches one cell of each window, and makes ∂L/∂out only for ∂L/∂x, a block of
+//   images at a time). Sums may round differently from the separate calls' (the same terms
+//   in another order); the portable backend's are the same bits.
 // The layers themselves stay as they are: export and the model file see Convolution,
 // Pooling, Relu; calling a layer's own forward never fuses.
 
