@@ -7,7 +7,7 @@
 // a few slow splits in a noisy spell must not send a task to one thread for long. The other
 // way is tried again now and then: one thread every 256th call while splitting wins (each
 // try costs a whole task on one thread; against every 64th call, and no margin, the cnn's
-// training step measured 0–5% faster in alternating runs); splitting every 8th
+// training step measured 0–2% faster in alternating runs); splitting every 8th
 // call while one thread wins, as a busy spell that made one thread win often ends soon, and
 // a wasted split costs little then.
 
