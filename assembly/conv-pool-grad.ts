@@ -111,8 +111,9 @@ export function convPoolWeightGradFloats(C: i32, FN: i32, H: i32, W: i32): i32 {
  *   ∂L/∂W[co, :, fy, fx] += g · x[:, oy + fy − 1, ox + fx − 1]     ∂L/∂b[co] += g
  * for each window of channel co with g ≠ 0, its maximum at (oy, ox). Per co, those windows
  * are listed (without a branch), then each row fy of taps sums over the list in registers:
- * 3 taps × 8 channels, 6 f32x4, from the image channel-last (padChannelsLast). About a
- * third of the multiplications of Winograd's ∂L/∂W, none of its transforms. Adds to dwT
+ * 3 taps × 8 channels, 6 f32x4, from the image channel-last (padChannelsLast). A quarter or
+ * so of the multiplications of Winograd's ∂L/∂W (half the windows passing a gradient), none
+ * of its transforms. Adds to dwT
  * (K×FN, K = c·9 + tap: conv.ts's partials) and db.
  */
 export function convPoolWeightGrad(

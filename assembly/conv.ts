@@ -43,8 +43,9 @@ const D_BLOCKS: i32 = 19;
 // of the convolution (conv-pool.ts), D_RELU = 1 for a Relu after it. Backward: D_OUT is ∂L/∂
 // of the pooling's output (windows D_POOL_K, stride, pad; the Relu's output D_Y or 0): a block
 // makes its images' ∂L/∂out from it as maxPoolBackward does, into their places in D_DCONV
-// (the batch's size: the block's part stays in this core's cache), or, for a one-channel first
-// layer, takes ∂L/∂W from it directly (conv-pool-grad.ts).
+// (the batch's size: the block's part stays in this core's cache) for ∂L/∂x; ∂L/∂W and ∂L/∂b
+// it takes from D_OUT directly where conv-pool-grad.ts can (the one-channel first layer, a
+// 3×3 layer on channels in fours).
 const D_ARGMAX: i32 = 20;
 const D_RELU: i32 = 21;
 const D_Y: i32 = 22;
