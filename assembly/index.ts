@@ -11,6 +11,7 @@ export { gatherPixelRows } from './pixels';
 export { convBackwardBlock, convBlockFloats, convForwardBlock, convPoolApplies, convReduce } from './conv';
 export { maxPoolBackward, maxPoolForward } from './pool';
 export { adamUpdate } from './optim';
+export { batchNormBackward, batchNormForward } from './batch-norm';
 
 /** First byte free for the JavaScript allocator (after this module's static data). */
 export function heapBase(): usize {

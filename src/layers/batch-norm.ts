@@ -9,6 +9,7 @@
 // those paths. An inference-mode forward makes them constants: ∂L/∂x = γ·dout/√(σ² + ε).
 // ε is the book's 10e-7; the running variance starts at 1 (the book starts it at 0).
 
+import { kernels } from '../tensor/kernels/kernels.js';
 import { reuse, Tensor } from '../tensor/tensor.js';
 import { param, type Layer, type NamedTensor, type Param } from './layer.js';
 
@@ -28,6 +29,7 @@ export class BatchNorm implements Layer {
   /** 1/√(σ² + ε) per channel, of the last forward pass (batch or running statistics). */
   private invStd = new Float64Array(0);
   private mean = new Float64Array(0);
+  private variance = new Float64Array(0);
   private trainingForward = false;
 
   constructor(gamma: Tensor, beta: Tensor, momentum = 0.9, name = 'BatchNorm') {
@@ -55,40 +57,14 @@ export class BatchNorm implements Layer {
     }
     const N = x.shape[0]!;
     const spatial = x.size / Math.max(N * C, 1);
-    const M = N * spatial;
+    if (training && N * spatial === 0) throw new Error(`${this.name}: a training batch cannot be empty`);
     if (this.mean.length !== C) {
       this.mean = new Float64Array(C);
       this.invStd = new Float64Array(C);
+      this.variance = new Float64Array(C);
     }
-    const mean = this.mean;
-    const invStd = this.invStd;
-    const xs = x.data;
-    if (training) {
-      if (M === 0) throw new Error(`${this.name}: a training batch cannot be empty`);
-      const variance = new Float64Array(C);
-      mean.fill(0);
-      forEachChannelRun(N, C, spatial, (c, start) => {
-        let sum = 0;
-        for (let i = start; i < start + spatial; i++) sum += xs[i]!;
-        mean[c]! += sum;
-      });
-      for (let c = 0; c < C; c++) mean[c]! /= M;
-      forEachChannelRun(N, C, spatial, (c, start) => {
-        const mu = mean[c]!;
-        let sum = 0;
-        for (let i = start; i < start + spatial; i++) sum += (xs[i]! - mu) ** 2;
-        variance[c]! += sum;
-      });
-      const rm = this.runningMean.data;
-      const rv = this.runningVar.data;
-      const m = this.momentum;
-      for (let c = 0; c < C; c++) {
-        variance[c]! /= M;
-        invStd[c] = 1 / Math.sqrt(variance[c]! + this.epsilon);
-        rm[c] = m * rm[c]! + (1 - m) * mean[c]!;
-        rv[c] = m * rv[c]! + (1 - m) * variance[c]!;
-      }
-    } else {
+    const { mean, invStd, variance } = this;
+    if (!training) {
       for (let c = 0; c < C; c++) {
         mean[c] = this.runningMean.data[c]!;
         invStd[c] = 1 / Math.sqrt(this.runningVar.data[c]! + this.epsilon);
@@ -97,21 +73,17 @@ export class BatchNorm implements Layer {
     this.trainingForward = training;
     const xn = (this.xn = reuse(this.xn, x.shape, x.dtype));
     const out = (this.out = reuse(this.out, x.shape, x.dtype));
-    const xns = xn.data;
-    const ys = out.data;
-    const gamma = this.gamma.value.data;
-    const beta = this.beta.value.data;
-    forEachChannelRun(N, C, spatial, (c, start) => {
-      const mu = mean[c]!;
-      const s = invStd[c]!;
-      const g = gamma[c]!;
-      const b = beta[c]!;
-      for (let i = start; i < start + spatial; i++) {
-        const v = (xs[i]! - mu) * s;
-        xns[i] = v;
-        ys[i] = g * v + b;
+    // μ, σ² (training) and xn, out: one kernel call (src/tensor/kernels/js-batch-norm.ts)
+    kernels().batchNormForward(x.data, xn.data, out.data, this.gamma.value.data, this.beta.value.data, mean, invStd, training ? variance : undefined, N, C, spatial, this.epsilon);
+    if (training) {
+      const rm = this.runningMean.data;
+      const rv = this.runningVar.data;
+      const m = this.momentum;
+      for (let c = 0; c < C; c++) {
+        rm[c] = m * rm[c]! + (1 - m) * mean[c]!;
+        rv[c] = m * rv[c]! + (1 - m) * variance[c]!;
       }
-    });
+    }
     return out;
   }
 
@@ -121,42 +93,9 @@ export class BatchNorm implements Layer {
     const C = this.channels;
     const N = xn.shape[0]!;
     const spatial = xn.size / Math.max(N * C, 1);
-    const M = N * spatial;
-    const g = dout.data;
-    const xns = xn.data;
-    const dbeta = this.beta.grad.data;
-    const dgamma = this.gamma.grad.data;
-    const sumDout = new Float64Array(C);
-    const sumDoutXn = new Float64Array(C);
-    forEachChannelRun(N, C, spatial, (c, start) => {
-      let s = 0;
-      let sx = 0;
-      for (let i = start; i < start + spatial; i++) {
-        s += g[i]!;
-        sx += g[i]! * xns[i]!;
-      }
-      sumDout[c]! += s;
-      sumDoutXn[c]! += sx;
-    });
-    for (let c = 0; c < C; c++) {
-      dbeta[c] = sumDout[c]!;
-      dgamma[c] = sumDoutXn[c]!;
-    }
     const dx = (this.dx = reuse(this.dx, xn.shape, xn.dtype));
-    const d = dx.data;
-    const gamma = this.gamma.value.data;
-    const invStd = this.invStd;
-    const training = this.trainingForward;
-    forEachChannelRun(N, C, spatial, (c, start) => {
-      const scale = gamma[c]! * invStd[c]!;
-      if (!training) {
-        for (let i = start; i < start + spatial; i++) d[i] = scale * g[i]!;
-        return;
-      }
-      const meanDout = sumDout[c]! / M;
-      const meanDoutXn = sumDoutXn[c]! / M;
-      for (let i = start; i < start + spatial; i++) d[i] = scale * (g[i]! - meanDout - xns[i]! * meanDoutXn);
-    });
+    const { gamma, beta } = this;
+    kernels().batchNormBackward(dout.data, xn.data, dx.data, gamma.value.data, this.invStd, gamma.grad.data, beta.grad.data, N, C, spatial, this.trainingForward);
     return dx;
   }
 
@@ -171,9 +110,4 @@ export class BatchNorm implements Layer {
       { name: 'runningVar', value: this.runningVar },
     ];
   }
-}
-
-/** Calls fn(channel, start) for each contiguous run of one channel's values (length `spatial`). */
-function forEachChannelRun(N: number, C: number, spatial: number, fn: (channel: number, start: number) => void): void {
-  for (let n = 0, start = 0; n < N; n++) for (let c = 0; c < C; c++, start += spatial) fn(c, start);
 }

@@ -4,6 +4,7 @@
 import { argmaxRow, softmaxRow } from '../rows.js';
 import type { Data } from '../tensor.js';
 import { convBackwardJs, convForwardJs } from './js-conv.js';
+import { batchNormBackwardJs, batchNormForwardJs } from './js-batch-norm.js';
 import { convPoolBackwardJs, convPoolForwardJs, maxPoolBackwardJs, maxPoolForwardJs } from './js-pool.js';
 import { gemmJs } from './js-gemm.js';
 import type { Kernels, LabelIndices } from './kernel-interface.js';
@@ -85,6 +86,8 @@ export function createJsKernels(): Kernels {
 
     convForward: convForwardJs,
     convBackward: convBackwardJs,
+    batchNormForward: batchNormForwardJs,
+    batchNormBackward: batchNormBackwardJs,
     convPoolForward: convPoolForwardJs,
     convPoolBackward: convPoolBackwardJs,
     maxPoolForward: maxPoolForwardJs,

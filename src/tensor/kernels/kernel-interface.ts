@@ -1,8 +1,8 @@
 // The one kernel interface. Every matrix product, and the loops that dominate training
-// (Affine, Relu, softmax with cross-entropy, convolution, max pooling, the minibatch gather,
-// SGD and Adam), go through here, so a faster backend (WebAssembly SIMD, threads) swaps in
-// without touching a layer. Batch norm, dropout, sigmoid and the other optimizers are still
-// plain loops in their own files. Matrices are row-major; a backend must accept float32 and
+// (Affine, Relu, softmax with cross-entropy, convolution, max pooling, batch norm, the
+// minibatch gather, SGD and Adam), go through here, so a faster backend (WebAssembly SIMD,
+// threads) swaps in without touching a layer. Dropout, sigmoid and the other optimizers are
+// still plain loops in their own files. Matrices are row-major; a backend must accept float32 and
 // float64 arrays (a float32-only backend hands float64 calls to the portable one).
 
 import type { Data } from '../tensor.js';
@@ -121,6 +121,26 @@ export interface Kernels {
    * given y, the fused Relu's output (maxPoolForward's out with `relu`), += dout[o]·[y[o] > 0].
    */
   maxPoolBackward(argmax: Uint8Array, dout: Data, dx: Data, planes: number, g: ConvGeometry, y?: Data): void;
+
+  /**
+   * Batch normalization over an N×C×S array, per channel c (its N·S values; sums in float64):
+   * with `variance` (training), mean[c] and variance[c] of the batch are written and
+   * invStd[c] = 1/√(variance[c] + ε); else mean and invStd are given. Then
+   * xn = (x − mean)·invStd and out = γ·xn + β, in float64 arithmetic rounded once.
+   */
+  batchNormForward(
+    x: Data, xn: Data, out: Data, gamma: Data, beta: Data, mean: Float64Array, invStd: Float64Array, variance: Float64Array | undefined,
+    N: number, C: number, S: number, epsilon: number,
+  ): void;
+
+  /**
+   * Its backward: dbeta[c] = Σ dout, dgamma[c] = Σ dout·xn, and
+   * dx = γ·invStd·(dout − mean(dout) − xn·mean(dout·xn)), or γ·invStd·dout when the forward
+   * was not `training` (running statistics: constants).
+   */
+  batchNormBackward(
+    dout: Data, xn: Data, dx: Data, gamma: Data, invStd: Float64Array, dgamma: Data, dbeta: Data, N: number, C: number, S: number, training: boolean,
+  ): void;
 
   /**
    * Adam's step on one parameter (lrT = lr·√(1 − β2^t) / (1 − β1^t)):

@@ -14,6 +14,7 @@ import type { KernelExports } from './exports.js';
 import type { WasmHeap } from './heap.js';
 import type { GemmArgs, GemmPool, Split } from './pool.js';
 import { createConvKernels } from './conv-ops.js';
+import { createBatchNormKernels } from './batch-norm-ops.js';
 import { createElementwiseKernels } from './elementwise-ops.js';
 import { SplitPolicy } from './split-policy.js';
 import { need, Staging } from './staging.js';
@@ -135,6 +136,7 @@ export function createWasmKernels(
   const settings = { minParallelFlops: DEFAULT_MIN_PARALLEL_FLOPS, adaptiveSplit: true, shareThreads: true };
   const conv = createConvKernels({ wasm, heap, pool, scratch, js, settings });
   const elementwise = createElementwiseKernels({ wasm, heap, pool, js, settings });
+  const batchNorm = createBatchNormKernels(wasm, heap, js);
 
   const backend: WasmKernels = {
     name: 'wasm',
@@ -252,6 +254,7 @@ export function createWasmKernels(
 
     ...conv,
     ...elementwise,
+    ...batchNorm,
 
     async close() {
       await pool?.close();

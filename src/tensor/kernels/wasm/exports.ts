@@ -39,6 +39,14 @@ export interface KernelExports {
   maxPoolBackward(
     argmax: number, dout: number, dx: number, plane0: number, plane1: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number, y: number,
   ): void;
+  /** Batch normalization (assembly/batch-norm.ts): stats 1 computes mean, invStd and variance (float64 vectors), 0 reads mean and invStd. */
+  batchNormForward(
+    x: number, xn: number, out: number, gamma: number, beta: number, mean: number, invStd: number, variance: number,
+    N: number, C: number, S: number, epsilon: number, stats: number,
+  ): void;
+  batchNormBackward(
+    dout: number, xn: number, dx: number, gamma: number, invStd: number, dgamma: number, dbeta: number, N: number, C: number, S: number, training: number,
+  ): void;
   adamUpdate(w: number, g: number, m: number, v: number, length: number, beta1: number, beta2: number, lrT: number, epsilon: number): void;
 }
 
