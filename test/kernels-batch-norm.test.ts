@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createJsKernels } from '../src/tensor/kernels/js.js';
-import { backendsUnderTest, randomFill, type Backend } from './helpers/kernels-backends.js';
+import { assertClose, type Backend, backendsUnderTest, randomFill } from './helpers/kernels-backends.js';
 
 const js = createJsKernels();
 
@@ -26,14 +26,6 @@ function copy(backend: Backend, data: Float64Array): Float32Array {
   const out = backend.float32(data.length);
   out.set(data);
   return out;
-}
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  for (let i = 0; i < expected.length; i++) {
-    const error = Math.abs(actual[i]! - expected[i]!);
-    if (!(error <= tolerance * Math.max(1, Math.abs(expected[i]!)))) assert.fail(`${what}: [${i}] = ${actual[i]}, expected ${expected[i]}`);
-  }
 }
 
 describe('batch normalization kernels', () => {

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { convGeometry, type ConvGeometry } from '../src/tensor/kernels/im2col.js';
 import { createJsKernels } from '../src/tensor/kernels/js.js';
 import type { ConvShape } from '../src/tensor/kernels/kernels.js';
-import { backendsUnderTest, randomFill, type Backend } from './helpers/kernels-backends.js';
+import { assertClose, type Backend, backendsUnderTest, bytesOf, randomFill } from './helpers/kernels-backends.js';
 
 const js = createJsKernels();
 
@@ -45,19 +45,6 @@ function copy(backend: Backend, data: Float64Array): Float32Array {
   return out;
 }
 
-function bytes(backend: Backend, length: number): Uint8Array {
-  const storage = backend.float32(Math.ceil(length / 4));
-  return new Uint8Array(storage.buffer, storage.byteOffset, length).fill(200);
-}
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  for (let i = 0; i < expected.length; i++) {
-    const error = Math.abs(actual[i]! - expected[i]!);
-    if (!(error <= tolerance * Math.max(1, Math.abs(expected[i]!)))) assert.fail(`${what}: [${i}] = ${actual[i]}, expected ${expected[i]}`);
-  }
-}
-
 interface Run {
   out: Float32Array;
   argmax: Uint8Array;
@@ -77,7 +64,7 @@ function run(backend: Backend, c: Case, relu: boolean, seed: number): Run {
   const b = copy(backend, values(c.filters, seed + 2));
   const dpool = copy(backend, values(pooled, seed + 3));
   const out = copy(backend, values(pooled, 99)); // garbage: must be overwritten
-  const argmax = bytes(backend, pooled);
+  const argmax = bytesOf(backend, pooled).fill(200);
   const dw = copy(backend, values(w.length, 98)), db = copy(backend, values(c.filters, 97)), dx = copy(backend, values(x.length, 96));
   const dwOnly = copy(backend, values(w.length, 95)), dbOnly = backend.float32(c.filters);
   k.convPoolForward(x, w, b, out, argmax, shape, pool, relu);
@@ -162,7 +149,7 @@ describe('convolution and pooling in one call', () => {
       const x = backend.float32(c.images * c.height * c.width);
       const w = copy(backend, values(c.filters * 9, 3)), b = copy(backend, values(c.filters, 4));
       const out = copy(backend, values(pooled, 5));
-      backend.kernels.convPoolForward(x, w, b, out, bytes(backend, pooled), shape, pool, false);
+      backend.kernels.convPoolForward(x, w, b, out, bytesOf(backend, pooled).fill(200), shape, pool, false);
       const plane = pool.outHeight * pool.outWidth;
       assert.deepEqual(out, Float32Array.from(out, (_, o) => b[Math.floor(o / plane) % c.filters]!), backend.label);
     }

@@ -8,7 +8,7 @@ import { convGeometry } from '../src/tensor/kernels/im2col.js';
 import { createJsKernels } from '../src/tensor/kernels/js.js';
 import type { ConvShape } from '../src/tensor/kernels/kernels.js';
 import { MIN_PARALLEL_ELEMENTWISE_BYTES } from '../src/tensor/kernels/wasm/elementwise-ops.js';
-import { backendsUnderTest, randomFill, type Backend } from './helpers/kernels-backends.js';
+import { assertClose, type Backend, backendsUnderTest, bytesOf, randomFill } from './helpers/kernels-backends.js';
 
 const js = createJsKernels();
 
@@ -44,26 +44,12 @@ const POOL_CASES = [
   { planes: 3, height: 6, width: 7, size: 2, stride: 1, pad: 0 },
 ];
 
-/** Zeroed bytes where the backend keeps its arrays (a pooling's argmax). */
-function bytes(backend: Backend, length: number): Uint8Array {
-  const storage = backend.float32(Math.ceil(length / 4));
-  return new Uint8Array(storage.buffer, storage.byteOffset, length);
-}
-
 function filled(backend: Backend, length: number, seed: number, levels = 0): Float32Array {
   const data = backend.float32(length);
   randomFill(data, seed);
   // Few distinct values: windows with ties (the first maximum must win on every backend).
   if (levels > 0) for (let i = 0; i < length; i++) data[i] = Math.round(data[i]! * levels) / levels;
   return data;
-}
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  for (let i = 0; i < expected.length; i++) {
-    const error = Math.abs(actual[i]! - expected[i]!);
-    if (!(error <= tolerance * Math.max(1, Math.abs(expected[i]!)))) assert.fail(`${what}: [${i}] = ${actual[i]}, expected ${expected[i]}`);
-  }
 }
 
 function convShape(c: (typeof CONV_CASES)[number]): ConvShape {
@@ -161,7 +147,7 @@ describe('convolution, pooling and Adam kernels on every backend', () => {
       const pool = (b: Backend) => {
         const x = filled(b, c.planes * c.height * c.width, 60);
         const out = b.float32(c.planes * g.outHeight * g.outWidth);
-        const argmax = b === outside ? new Uint8Array(out.length) : bytes(b, out.length);
+        const argmax = b === outside ? new Uint8Array(out.length) : bytesOf(b, out.length);
         const dx = b.float32(x.length);
         b.kernels.maxPoolForward(x, out, argmax, c.planes, g);
         b.kernels.maxPoolBackward(argmax, out, dx, c.planes, g);
@@ -190,7 +176,7 @@ describe('convolution, pooling and Adam kernels on every backend', () => {
           const x = filled(backend, x0.length, n + 40, levels);
           const dout = filled(backend, outLength, n + 50);
           const out = filled(backend, outLength, 3);
-          const argmax = bytes(backend, outLength).fill(200);
+          const argmax = bytesOf(backend, outLength).fill(200);
           const dx = filled(backend, x0.length, 4);
           backend.kernels.maxPoolForward(x, out, argmax, c.planes, g);
           backend.kernels.maxPoolBackward(argmax, dout, dx, c.planes, g);
@@ -206,8 +192,8 @@ describe('convolution, pooling and Adam kernels on every backend', () => {
     const g = convGeometry({ channels: 1, height: 17, width: 17 }, { height: 17, width: 17 }, 1, 0);
     for (const backend of backends) {
       const x = backend.float32(17 * 17);
-      assert.throws(() => backend.kernels.maxPoolForward(x, backend.float32(1), bytes(backend, 1), 1, g), /17×17 window has more than 256 cells/, backend.label);
-      assert.throws(() => backend.kernels.maxPoolBackward(bytes(backend, 1), backend.float32(1), x, 1, g), /more than 256 cells/, backend.label);
+      assert.throws(() => backend.kernels.maxPoolForward(x, backend.float32(1), bytesOf(backend, 1), 1, g), /17×17 window has more than 256 cells/, backend.label);
+      assert.throws(() => backend.kernels.maxPoolBackward(bytesOf(backend, 1), backend.float32(1), x, 1, g), /more than 256 cells/, backend.label);
     }
   });
 

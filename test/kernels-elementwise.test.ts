@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createJsKernels } from '../src/tensor/kernels/js.js';
 import type { LabelIndices } from '../src/tensor/kernels/kernels.js';
-import { backendsUnderTest, randomFill, type Backend } from './helpers/kernels-backends.js';
+import { assertClose, type Backend, backendsUnderTest, randomFill } from './helpers/kernels-backends.js';
 
 const js = createJsKernels();
 const SHAPES: [rows: number, cols: number][] = [
@@ -26,14 +26,6 @@ function labelsFor(rows: number, cols: number, wide: boolean): LabelIndices {
   const labels = wide ? new Int32Array(rows) : new Uint8Array(rows);
   for (let i = 0; i < rows; i++) labels[i] = (i * 7 + 3) % cols;
   return labels;
-}
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  for (let i = 0; i < expected.length; i++) {
-    const error = Math.abs(actual[i]! - expected[i]!);
-    if (!(error <= tolerance * Math.max(1, Math.abs(expected[i]!)))) assert.fail(`${what}: [${i}] = ${actual[i]}, expected ${expected[i]}`);
-  }
 }
 
 describe('element-wise kernels on every backend', () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { convGeometry } from '../src/tensor/kernels/im2col.js';
 import { createJsKernels } from '../src/tensor/kernels/js.js';
-import { backendsUnderTest, randomFill, type Backend } from './helpers/kernels-backends.js';
+import { type Backend, backendsUnderTest, bytesOf, randomFill } from './helpers/kernels-backends.js';
 
 const js = createJsKernels();
 
@@ -16,12 +16,6 @@ const POOL_CASES = [
   { planes: 3, height: 9, width: 10, size: 3, stride: 2, pad: 1 },
   { planes: 3, height: 6, width: 7, size: 2, stride: 1, pad: 0 },
 ];
-
-/** Zeroed bytes where the backend keeps its arrays. */
-function bytes(backend: Backend, length: number): Uint8Array {
-  const storage = backend.float32(Math.ceil(length / 4));
-  return new Uint8Array(storage.buffer, storage.byteOffset, length);
-}
 
 /** Values in [−1, 1), a fifth of them exactly 0 (Relu's edge), and a few NaN when asked. */
 function filled(backend: Backend, length: number, seed: number, nans = false): Float32Array {
@@ -62,7 +56,7 @@ describe('fused kernels', () => {
           const x = filled(backend, x0.length, n + 70, nans);
           const dout = filled(backend, outLength, n + 80);
           const y = filled(backend, outLength, 3);
-          const argmax = bytes(backend, outLength).fill(200);
+          const argmax = bytesOf(backend, outLength).fill(200);
           const dx = filled(backend, x0.length, 4);
           backend.kernels.maxPoolForward(x, y, argmax, c.planes, g, true);
           backend.kernels.maxPoolBackward(argmax, dout, dx, c.planes, g, y);

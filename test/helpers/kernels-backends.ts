@@ -3,6 +3,7 @@
 // (minParallelFlops = minParallelGatherBytes = 0, no adaptive choice), so tiny shapes
 // exercise the pool's blocks too.
 
+import assert from 'node:assert/strict';
 import { createJsKernels } from '../../src/tensor/kernels/js.js';
 import type { Kernels } from '../../src/tensor/kernels/kernels.js';
 import { loadWasmKernels } from '../../src/tensor/kernels/select.js';
@@ -45,4 +46,19 @@ export function randomFill(data: Float32Array | Float64Array, seed: number): voi
     state ^= state << 5;
     data[i] = ((state >>> 0) / 4294967296) * 2 - 1;
   }
+}
+
+/** Fails at the first value off by more than tolerance · max(1, |expected|). */
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  for (let i = 0; i < expected.length; i++) {
+    const error = Math.abs(actual[i]! - expected[i]!);
+    if (!(error <= tolerance * Math.max(1, Math.abs(expected[i]!)))) assert.fail(`${what}: [${i}] = ${actual[i]}, expected ${expected[i]}`);
+  }
+}
+
+/** Zeroed bytes where the backend keeps its arrays (a pooling's argmax). */
+export function bytesOf(backend: Backend, length: number): Uint8Array {
+  const storage = backend.float32(Math.ceil(length / 4));
+  return new Uint8Array(storage.buffer, storage.byteOffset, length);
 }
