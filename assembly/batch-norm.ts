@@ -17,7 +17,7 @@ function channelSum(x: usize, c: i32, N: i32, C: i32, S: i32, mu: f64, power: i3
     const run = x + <usize>((n * C + c) * S) * 4;
     for (let i = 0; i < vectors; i += 4) {
       const v = v128.load(run + <usize>(i * 4));
-      let lo = f64x2.promote_low_f32x4(v), hi = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+      let lo = low(v), hi = high(v);
       if (power == 2) {
         lo = f64x2.sub(lo, m);
         hi = f64x2.sub(hi, m);
@@ -64,8 +64,8 @@ export function batchNormForward(
       for (let i = 0; i < vectors; i += 4) {
         const q = at + <usize>(i * 4);
         const v = v128.load(x + q);
-        const lo = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(v), vm), vs);
-        const hi = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), vm), vs);
+        const lo = f64x2.mul(f64x2.sub(low(v), vm), vs);
+        const hi = f64x2.mul(f64x2.sub(high(v), vm), vs);
         v128.store(xn + q, joined(lo, hi));
         v128.store(out + q, joined(f64x2.add(f64x2.mul(vg, lo), vb), f64x2.add(f64x2.mul(vg, hi), vb)));
       }
@@ -96,8 +96,8 @@ export function batchNormBackward(
       for (let i = 0; i < vectors; i += 4) {
         const q = at + <usize>(i * 4);
         const g = v128.load(dout + q), h = v128.load(xn + q);
-        const glo = f64x2.promote_low_f32x4(g), ghi = f64x2.promote_low_f32x4(i32x4.shuffle(g, g, 2, 3, 0, 1));
-        const hlo = f64x2.promote_low_f32x4(h), hhi = f64x2.promote_low_f32x4(i32x4.shuffle(h, h, 2, 3, 0, 1));
+        const glo = low(g), ghi = high(g);
+        const hlo = low(h), hhi = high(h);
         a = f64x2.add(a, glo);
         b = f64x2.add(b, ghi);
         ax = f64x2.add(ax, f64x2.mul(glo, hlo));
@@ -123,12 +123,12 @@ export function batchNormBackward(
       for (let i = 0; i < vectors; i += 4) {
         const q = at + <usize>(i * 4);
         const g = v128.load(dout + q), h = v128.load(xn + q);
-        const glo = f64x2.promote_low_f32x4(g), ghi = f64x2.promote_low_f32x4(i32x4.shuffle(g, g, 2, 3, 0, 1));
+        const glo = low(g), ghi = high(g);
         if (!training) {
           v128.store(dx + q, joined(f64x2.mul(vscale, glo), f64x2.mul(vscale, ghi)));
           continue;
         }
-        const hlo = f64x2.promote_low_f32x4(h), hhi = f64x2.promote_low_f32x4(i32x4.shuffle(h, h, 2, 3, 0, 1));
+        const hlo = low(h), hhi = high(h);
         // scale · ((g − mean dout) − xn · mean(dout·xn)), in this order, as the portable kernel
         const lo = f64x2.mul(vscale, f64x2.sub(f64x2.sub(glo, vd), f64x2.mul(hlo, vdx)));
         const hi = f64x2.mul(vscale, f64x2.sub(f64x2.sub(ghi, vd), f64x2.mul(hhi, vdx)));
@@ -143,7 +143,21 @@ export function batchNormBackward(
   }
 }
 
-/** The four float32 of two f64x2 (lo's lanes first). */
+/** Lanes 0, 1 of four float32, as float64. */
+// @ts-ignore: decorator
+@inline
+function low(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+
+/** Lanes 2, 3 of four float32, as float64. */
+// @ts-ignore: decorator
+@inline
+function high(v: v128): v128 {
+  return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+}
+
+/** The four float32 of two f64x2 (lo's lanes first): the inverse of low and high. */
 // @ts-ignore: decorator
 @inline
 function joined(lo: v128, hi: v128): v128 {
